@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Walkie.Server.Hubs;
+
+namespace Walkie.Server.Channels;
+
+internal sealed record Membership(Channel Channel, Participant Self);
+
+/// <summary>
+/// All channels of this server and which connection is in which. Joins and leaves take one registry-wide lock
+/// (and then the channel's), so a channel is never emptied and removed while someone joins it.
+/// Floor and signaling calls only take their channel's lock.
+/// </summary>
+internal sealed class ChannelRegistry(
+    IOptions<WalkieOptions> options,
+    TimeProvider time,
+    IChannelClients clients,
+    ILogger<ChannelRegistry> log)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Channel> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Membership> _byConnection = new(StringComparer.Ordinal);
+    private readonly WalkieOptions _options = options.Value;
+    private readonly IReadOnlyList<IceServer> _iceServers =
+        [.. options.Value.IceServers.Select(s => new IceServer(s.Urls, s.Username, s.Credential))];
+
+    public int ChannelCount
+    {
+        get { lock (_gate) { return _channels.Count; } }
+    }
+
+    public Membership Find(string connectionId) =>
+        _byConnection.TryGetValue(connectionId, out var m)
+            ? m
+            : throw new WalkieError(ErrorCodes.NotJoined, "join a channel first");
+
+    public JoinResult Join(string connectionId, JoinRequest request)
+    {
+        var channelName = ChannelInput.Channel(request.Channel);
+        var name = ChannelInput.Name(request.Name);
+        var passcode = ChannelInput.PasscodeHash(request.Passcode);
+
+        lock (_gate)
+        {
+            _byConnection.TryGetValue(connectionId, out var previous);
+            var rejoining = previous?.Channel.Name == channelName;
+            if (_channels.TryGetValue(channelName, out var existing))
+            {
+                // Refuse before leaving the old channel: a failed join loses nothing.
+                if (existing.PasscodeHash is { } expected && !ChannelInput.PasscodeMatches(expected, passcode))
+                {
+                    throw passcode is null
+                        ? new WalkieError(ErrorCodes.PasscodeRequired, "this channel needs a passcode")
+                        : new WalkieError(ErrorCodes.WrongPasscode, "that passcode is not right for this channel");
+                }
+                if (existing.Count - (rejoining ? 1 : 0) >= _options.MaxParticipantsPerChannel)
+                {
+                    throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {_options.MaxParticipantsPerChannel} participants");
+                }
+            }
+            else if (_channels.Count >= _options.MaxChannels)
+            {
+                throw new WalkieError(ErrorCodes.ServerFull, $"this server already has {_options.MaxChannels} channels");
+            }
+
+            if (previous is not null)
+            {
+                LeaveLocked(connectionId, previous);
+            }
+            if (!_channels.TryGetValue(channelName, out var channel))
+            {
+                channel = new Channel(channelName, passcode, _options, time, clients, log);
+                _channels.Add(channelName, channel);
+            }
+            var self = new Participant(NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);
+            var result = channel.Add(self, _iceServers);
+            _byConnection[connectionId] = new Membership(channel, self);
+            return result;
+        }
+    }
+
+    public void Leave(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (_byConnection.TryGetValue(connectionId, out var membership))
+            {
+                LeaveLocked(connectionId, membership);
+            }
+        }
+    }
+
+    private void LeaveLocked(string connectionId, Membership membership)
+    {
+        _byConnection.TryRemove(connectionId, out _);
+        if (membership.Channel.Remove(membership.Self.Id) == 0)
+        {
+            // An empty channel is forgotten with its passcode, so the next joiner starts it afresh.
+            _channels.Remove(membership.Channel.Name);
+            membership.Channel.Close();
+        }
+    }
+
+    /// <summary>Random, so ids reveal nothing about connections or join order and cannot be guessed.</summary>
+    private static string NewParticipantId() =>
+        "p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Walkie.Server.Hubs;
+
+internal static class HubArguments
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNameCaseInsensitive = false,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
+
+    /// <summary>Every hub method takes exactly one JSON object; anything else is a bad request.</summary>
+    public static T Read<T>(JsonElement argument)
+    {
+        if (argument.ValueKind != JsonValueKind.Object)
+        {
+            throw WalkieError.BadRequest($"expected one object argument, got {argument.ValueKind.ToString().ToLowerInvariant()}");
+        }
+        try
+        {
+            return argument.Deserialize<T>(Options) ?? throw WalkieError.BadRequest("expected one object argument");
+        }
+        catch (JsonException e)
+        {
+            // The path names the offending field; the message never echoes the value.
+            throw WalkieError.BadRequest($"field '{e.Path?.TrimStart('$', '.')}' has the wrong type");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+
+namespace Walkie.Server.Hubs;
+
+// The wire contract of /hubs/channel. docs/PROTOCOL.md describes every record here; keep the two in step.
+
+public sealed record JoinRequest(string? Channel, string? Name, string? Passcode);
+
+public sealed record SignalRequest(string? To, SessionDescription? Description, IceCandidate? Candidate);
+
+public sealed record EmptyRequest;
+
+public sealed record SessionDescription(string? Type, string? Sdp);
+
+public sealed record IceCandidate(
+    string? Candidate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SdpMid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SdpMLineIndex,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UsernameFragment);
+
+public sealed record ParticipantInfo(string Id, string Name);
+
+public sealed record ChannelLimits(
+    int MaxParticipants, long TransmitLimitMs, bool FloorQueue, int MaxSdpBytes, int MaxCandidateBytes, long KeepAliveIntervalMs);
+
+public sealed record IceServer(
+    IReadOnlyList<string> Urls,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Username,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Credential);
+
+public sealed record JoinResult(
+    ParticipantInfo Self,
+    string Channel,
+    IReadOnlyList<ParticipantInfo> Participants,
+    FloorChangedEvent Floor,
+    IReadOnlyList<IceServer> IceServers,
+    ChannelLimits Limits,
+    string Negotiation);
+
+public sealed record FloorRequestResponse(
+    string Outcome,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Position,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParticipantInfo? Holder);
+
+public sealed record ParticipantLeftEvent(string Id);
+
+public sealed record SignalEvent(
+    string From,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SessionDescription? Description,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IceCandidate? Candidate);
+
+/// <summary>Times are Unix milliseconds of the server's clock.</summary>
+public sealed record FloorChangedEvent(
+    ParticipantInfo? Holder,
+    IReadOnlyList<ParticipantInfo> Queue,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Since,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt);
+
+public sealed record FloorGrantedEvent(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt);
+
+public sealed record FloorRevokedEvent(string Reason);
+
+/// <summary>What the server calls on clients. Method names are the wire event names.</summary>
+public interface IChannelClient
+{
+    Task ParticipantJoined(ParticipantInfo participant);
+    Task ParticipantLeft(ParticipantLeftEvent participant);
+    Task Signal(SignalEvent signal);
+    Task FloorChanged(FloorChangedEvent floor);
+    Task FloorGranted(FloorGrantedEvent grant);
+    Task FloorRevoked(FloorRevokedEvent revoke);
+}

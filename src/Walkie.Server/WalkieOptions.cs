@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Walkie.Server;
+
+/// <summary>Every limit and timeout of the server, bound from the "Walkie" configuration section.</summary>
+public sealed record WalkieOptions
+{
+    public const string Section = "Walkie";
+
+    [Range(2, 256)]
+    public int MaxParticipantsPerChannel { get; init; } = 16;
+
+    [Range(1, 1_000_000)]
+    public int MaxChannels { get; init; } = 10_000;
+
+    /// <summary>Largest hub message accepted, in bytes. Must fit a 16 KiB SDP after JSON escaping.</summary>
+    [Range(24 * 1024, 1024 * 1024)]
+    public long MaxMessageBytes { get; init; } = 64 * 1024;
+
+    /// <summary>How long one transmission may last before the floor is revoked. Zero means no limit.</summary>
+    public TimeSpan TransmitLimit { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When false, a request while someone talks is denied instead of queued.</summary>
+    public bool FloorQueue { get; init; } = true;
+
+    /// <summary>How often the server pings an idle client; clients must ping at least this often too.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// A client silent for this long is dropped and leaves its channel. SignalR checks once a second, so a dead
+    /// client is gone within this plus one second: 11 s by default, inside the 15 s we promise.
+    /// </summary>
+    public TimeSpan ClientTimeoutInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public List<IceServerOptions> IceServers { get; init; } = [];
+}
+
+public sealed record IceServerOptions
+{
+    public List<string> Urls { get; init; } = [];
+    public string? Username { get; init; }
+    public string? Credential { get; init; }
+}
+
+internal static class WalkieOptionsValidation
+{
+    public static bool IsValid(WalkieOptions o) =>
+        o.TransmitLimit >= TimeSpan.Zero
+        && o.KeepAliveInterval > TimeSpan.Zero
+        // SignalR's own rule: the client timeout must leave room for at least two missed pings.
+        && o.ClientTimeoutInterval >= 2 * o.KeepAliveInterval
+        && o.IceServers.Count <= 16
+        && o.IceServers.All(s => s.Urls.Count > 0 && s.Urls.All(IsIceUrl));
+
+    private static bool IsIceUrl(string url) =>
+        url.StartsWith("stun:", StringComparison.Ordinal)
+        || url.StartsWith("stuns:", StringComparison.Ordinal)
+        || url.StartsWith("turn:", StringComparison.Ordinal)
+        || url.StartsWith("turns:", StringComparison.Ordinal);
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Walkie.Server.Tests.Infrastructure;
+
+namespace Walkie.Server.Tests.Integration;
+
+public class PresenceTests : IAsyncLifetime
+{
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(new()
+    {
+        ["Walkie:MaxParticipantsPerChannel"] = "3",
+        ["Walkie:IceServers:0:Urls:0"] = "stun:stun.example.org:3478",
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task JoinReturnsASnapshotAndOthersSeeJoinAndLeave()
+    {
+        await using var ann = await _server.ConnectAsync();
+        var first = await ann.JoinAsync("Crew", "Ann");
+        Assert.Equal("crew", first.Str("channel"));
+        Assert.Equal(0, first.GetProperty("participants").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("floor").GetProperty("holder").ValueKind);
+        Assert.Equal("stun:stun.example.org:3478", first.GetProperty("iceServers")[0].GetProperty("urls")[0].GetString());
+        Assert.Equal(3, first.GetProperty("limits").GetProperty("maxParticipants").GetInt32());
+        Assert.Equal(30_000, first.GetProperty("limits").GetProperty("transmitLimitMs").GetInt64());
+        Assert.Equal(3_000, first.GetProperty("limits").GetProperty("keepAliveIntervalMs").GetInt64());
+        Assert.Equal("polite-if-lower-id", first.Str("negotiation"));
+
+        await using var bob = await _server.ConnectAsync();
+        var second = await bob.JoinAsync("crew", "Bob");
+        var listed = Assert.Single(second.GetProperty("participants").EnumerateArray());
+        Assert.Equal((ann.Id, "Ann"), (listed.Str("id"), listed.Str("name")));
+
+        var joined = await ann.NextAsync("ParticipantJoined");
+        Assert.Equal((bob.Id, "Bob"), (joined.Str("id"), joined.Str("name")));
+
+        await bob.InvokeAsync("Leave", new { });
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantLeft")).Str("id"));
+    }
+
+    [Fact]
+    public async Task DisconnectingIsLeaving()
+    {
+        await using var ann = await _server.JoinAsync("crew", "Ann");
+        var bob = await _server.JoinAsync("crew", "Bob");
+        await bob.DisposeAsync();
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantLeft", TimeSpan.FromSeconds(1))).Str("id"));
+    }
+
+    [Fact]
+    public async Task DuplicateNamesAreSuffixed()
+    {
+        await using var ann = await _server.JoinAsync("crew", "Ann");
+        await using var ann2 = await _server.JoinAsync("crew", "ANN");
+        Assert.Equal("ANN 2", ann2.Name);
+        Assert.Equal("ANN 2", (await ann.NextAsync("ParticipantJoined")).Str("name"));
+    }
+
+    [Fact]
+    public async Task PasscodeRightWrongAndAbsent()
+    {
+        await using var ann = await _server.JoinAsync("locked", "Ann", "hunter2");
+        await using var bob = await _server.ConnectAsync();
+        Assert.Equal("passcode-required", await bob.ErrorCodeOf("Join", new { channel = "locked", name = "Bob" }));
+        Assert.Equal("wrong-passcode", await bob.ErrorCodeOf("Join", new { channel = "locked", name = "Bob", passcode = "hunter3" }));
+        await bob.JoinAsync("locked", "Bob", "hunter2");
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantJoined")).Str("id"));
+        Assert.DoesNotContain(_server.Logs, line => line.Contains("hunter"));
+    }
+
+    [Fact]
+    public async Task AFullChannelRefusesTheNextJoinerAndKeepsEveryone()
+    {
+        await using var a = await _server.JoinAsync("small", "A");
+        await using var b = await _server.JoinAsync("small", "B");
+        await using var c = await _server.JoinAsync("small", "C");
+        await using var d = await _server.ConnectAsync();
+        Assert.Equal("channel-full", await d.ErrorCodeOf("Join", new { channel = "small", name = "D" }));
+
+        // The refused connection is still usable, and the channel was not disturbed.
+        await d.JoinAsync("elsewhere", "D");
+        await b.InvokeAsync("Leave", new { });
+        Assert.Equal(b.Id, (await a.NextAsync("ParticipantLeft")).Str("id"));
+        Assert.Equal(2, a.Drain("ParticipantJoined").Count);
+        Assert.Empty(a.Drain("ParticipantLeft"));
+    }
+
+    [Fact]
+    public async Task JoiningAnotherChannelLeavesTheFirst()
+    {
+        await using var ann = await _server.JoinAsync("one", "Ann");
+        await using var bob = await _server.JoinAsync("one", "Bob");
+        var bobFirstId = bob.Id;
+        await bob.JoinAsync("two", "Bob");
+        Assert.Equal(bobFirstId, (await ann.NextAsync("ParticipantLeft")).Str("id"));
+    }
+
+    [Fact]
+    public async Task HealthzAnswers()
+    {
+        using var http = new HttpClient { BaseAddress = _server.Address };
+        var response = await http.GetAsync("/healthz").WaitAsync(RunningServer.Timeout);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}

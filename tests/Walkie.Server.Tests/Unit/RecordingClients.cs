@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Walkie.Server.Channels;
+using Walkie.Server.Hubs;
+
+namespace Walkie.Server.Tests.Unit;
+
+/// <summary>Records what a channel sends to which connection, in order.</summary>
+internal sealed class RecordingClients : IChannelClients
+{
+    public ConcurrentQueue<(string Connection, string Event, object Body)> Sent { get; } = new();
+
+    public IChannelClient Connection(string connectionId) => new Recorder(this, [connectionId]);
+
+    public IChannelClient Connections(IReadOnlyList<string> connectionIds) => new Recorder(this, connectionIds);
+
+    public List<T> To<T>(string connection) =>
+        [.. Sent.Where(s => s.Connection == connection && s.Body is T).Select(s => (T)s.Body)];
+
+    private sealed class Recorder(RecordingClients owner, IReadOnlyList<string> to) : IChannelClient
+    {
+        public Task ParticipantJoined(ParticipantInfo participant) => Record(nameof(ParticipantJoined), participant);
+        public Task ParticipantLeft(ParticipantLeftEvent participant) => Record(nameof(ParticipantLeft), participant);
+        public Task Signal(SignalEvent signal) => Record(nameof(Signal), signal);
+        public Task FloorChanged(FloorChangedEvent floor) => Record(nameof(FloorChanged), floor);
+        public Task FloorGranted(FloorGrantedEvent grant) => Record(nameof(FloorGranted), grant);
+        public Task FloorRevoked(FloorRevokedEvent revoke) => Record(nameof(FloorRevoked), revoke);
+
+        private Task Record(string name, object body)
+        {
+            foreach (var c in to)
+            {
+                owner.Sent.Enqueue((c, name, body));
+            }
+            return Task.CompletedTask;
+        }
+    }
+}
