@@ -1,6 +1,23 @@
 #!/usr/bin/env bash
-# Runs every Walkie test on a fresh machine: installs what the tests need, then runs them.
+# Runs every Walkie test on a fresh Debian machine: installs what the tests need, then runs them.
+#   client unit tests (Vitest) -> server unit and integration tests (xunit, real Kestrel)
+#   -> browser tests (real headless Chromium with fake audio, against the real server)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-dotnet test Walkie.slnx --nologo
+command -v node >/dev/null && command -v npm >/dev/null || { echo "Walkie's tests need Node.js 20+ and npm" >&2; exit 1; }
+if ! command -v chromium >/dev/null; then
+  echo "Installing Debian's chromium for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "== client unit tests"
+(cd src/Walkie.Client && npm ci --no-audit --no-fund --loglevel=error && npx vitest run)
+
+echo "== server tests"
+dotnet build Walkie.slnx --nologo -v quiet
+dotnet test Walkie.slnx --nologo --no-build
+
+echo "== browser tests"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)

@@ -1,4 +1,5 @@
 using Walkie.Server.Channels;
+using Walkie.Server.Client;
 
 namespace Walkie.Server;
 
@@ -14,8 +15,10 @@ public static class Program
         builder.Services.AddChannels(builder.Configuration);
 
         var app = builder.Build();
+        app.UseClient();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapChannels();
+        app.MapClient();
         return app;
     }
 }

@@ -1,0 +1,255 @@
+import './styles.css';
+import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
+import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
+import { PeerMesh } from './rtc/peerMesh';
+import { ChannelConnection } from './signaling/channelConnection';
+import { HubError, validateJoin, type JoinResult, type ServerEvents } from './signaling/protocol';
+import { initialState, Store } from './store';
+import { bindPushToTalk } from './ui/pushToTalkInput';
+import { View } from './ui/view';
+
+// main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
+
+const store = new Store({ ...initialState, tones: localStorage.getItem('walkie.tones') !== 'off' });
+let audioContext: AudioContext | null = null;
+const sounds = new Sounds(() => (store.state.tones ? audioContext : null));
+const meter = new LevelMeter(() => audioContext);
+const remoteStreams = new Map<string, MediaStream>();
+const remoteAudio = document.getElementById('remote-audio')!;
+
+let connection: ChannelConnection | null = null;
+let mesh: PeerMesh | null = null;
+let microphone: MediaStream | null = null;
+let transmitLimitMs = 0;
+
+const view = new View({
+  join: (channel, name) => void join(channel, name),
+  leave: () => void leave(),
+  copyLink: () => void copyLink(),
+  enableMic: () => void enableMicrophone(),
+  setTones: (on) => {
+    localStorage.setItem('walkie.tones', on ? 'on' : 'off');
+    store.update({ tones: on });
+  },
+});
+store.subscribe(view.render);
+bindPushToTalk(view.ptt, () => dispatch({ type: 'press' }), () => dispatch({ type: 'release' }));
+
+const fromPath = /^\/c\/([^/]+)\/?$/.exec(location.pathname)?.[1];
+view.prefill(fromPath ? decodeURIComponent(fromPath) : '', localStorage.getItem('walkie.name') ?? '');
+
+async function join(channel: string, name: string): Promise<void> {
+  const errors = validateJoin(channel, name);
+  store.update({ errors });
+  if (errors.channel || errors.name || store.state.joining) {
+    return;
+  }
+  store.update({ joining: true });
+  // iOS Safari grants the microphone and unlocks audio only inside a user gesture: this click.
+  audioContext ??= new AudioContext();
+  const micRequest = openMicrophone();
+  void audioContext.resume();
+  setMicrophone(await micRequest);
+  localStorage.setItem('walkie.name', name.trim());
+
+  connection = new ChannelConnection('/hubs/channel', {
+    onEvent: handleEvent,
+    onState: (state) => {
+      store.update({ connection: state });
+      if (state !== 'connected') {
+        dispatch({ type: 'disconnected' });
+      }
+    },
+    onRejoined: (snapshot) => enterChannel(snapshot),
+  });
+  try {
+    await connection.start();
+    enterChannel(await connection.join({ channel, name: name.trim() }));
+    history.replaceState(null, '', `/c/${encodeURIComponent(store.state.channel)}`);
+  } catch (error) {
+    const e = HubError.from(error);
+    store.update({ errors: { join: e.code === 'connection' ? 'Cannot reach the Walkie server. Try again in a moment.' : e.message } });
+    connection.leaveNow();
+    connection = null;
+  } finally {
+    store.update({ joining: false });
+  }
+}
+
+function enterChannel(snapshot: JoinResult): void {
+  mesh?.closeAll();
+  transmitLimitMs = snapshot.limits.transmitLimitMs;
+  const signaling = connection!;
+  mesh = new PeerMesh({
+    selfId: snapshot.self.id,
+    iceServers: snapshot.iceServers,
+    send: (to, payload) => void signaling.signal(to, payload).catch((e: unknown) => console.warn('signal failed', e)),
+    onRemoteStream: attachRemote,
+    onPeerGone: detachRemote,
+  });
+  mesh.setTrack(microphone?.getAudioTracks()[0] ?? null);
+  for (const p of snapshot.participants) {
+    mesh.connect(p.id, true);
+  }
+  store.update({
+    view: 'channel',
+    channel: snapshot.channel,
+    self: snapshot.self,
+    others: snapshot.participants,
+    floor: snapshot.floor,
+    ptt: microphone ? { phase: 'idle' } : { phase: 'listen-only' },
+    notice: null,
+  });
+}
+
+function handleEvent<K extends keyof ServerEvents>(name: K, body: ServerEvents[K]): void {
+  const e = { name, body } as { [N in keyof ServerEvents]: { name: N; body: ServerEvents[N] } }[keyof ServerEvents];
+  switch (e.name) {
+    case 'ParticipantJoined':
+      store.update({ others: [...store.state.others.filter((p) => p.id !== e.body.id), e.body] });
+      mesh?.connect(e.body.id, false);
+      break;
+    case 'ParticipantLeft':
+      store.update({ others: store.state.others.filter((p) => p.id !== e.body.id) });
+      mesh?.disconnect(e.body.id);
+      break;
+    case 'Signal':
+      mesh?.receive(e.body.from, e.body);
+      break;
+    case 'FloorChanged':
+      floorChanged(e.body);
+      break;
+    case 'FloorGranted':
+      dispatch({ type: 'granted', now: Date.now(), limitMs: transmitLimitMs });
+      break;
+    case 'FloorRevoked':
+      dispatch({ type: 'revoked', reason: e.body.reason });
+      break;
+  }
+}
+
+function floorChanged(floor: ServerEvents['FloorChanged']): void {
+  const selfId = store.state.self?.id;
+  const before = store.state.floor.holder;
+  store.update({ floor });
+  if (before && before.id !== selfId && floor.holder?.id !== before.id) {
+    sounds.play('roger');
+  }
+  const phase = store.state.ptt.phase;
+  if (phase === 'talking' && floor.holder?.id !== selfId) {
+    dispatch({ type: 'lost' });
+  }
+  const place = floor.queue.findIndex((p) => p.id === selfId);
+  if (phase === 'queued' && place >= 0) {
+    dispatch({ type: 'queue-position', position: place + 1 });
+  }
+  meter.watch(floor.holder && floor.holder.id !== selfId ? (remoteStreams.get(floor.holder.id) ?? null) : microphone);
+}
+
+function dispatch(event: PttEvent): void {
+  const { state, effects } = ptt(store.state.ptt, event);
+  store.update({ ptt: state });
+  effects.forEach(run);
+}
+
+function run(effect: PttEffect): void {
+  const track = microphone?.getAudioTracks()[0];
+  switch (effect) {
+    case 'request':
+      connection
+        ?.requestFloor()
+        .then((result) => dispatch({ type: 'answer', result, now: Date.now(), limitMs: transmitLimitMs }))
+        .catch(() => dispatch({ type: 'disconnected' }));
+      break;
+    case 'release':
+      connection?.releaseFloor().catch(() => {});
+      break;
+    case 'start-sending':
+      if (track) {
+        track.enabled = true;
+      }
+      meter.watch(microphone);
+      break;
+    case 'stop-sending':
+      if (track) {
+        track.enabled = false;
+      }
+      break;
+    case 'permit-tone':
+      sounds.play('permit');
+      break;
+    case 'busy-tone':
+      sounds.play('busy');
+      break;
+  }
+}
+
+function setMicrophone(stream: MediaStream | null): void {
+  microphone = stream;
+  // Gated from the start: nothing is sent until the server grants the floor.
+  stream?.getAudioTracks().forEach((t) => (t.enabled = false));
+  mesh?.setTrack(stream?.getAudioTracks()[0] ?? null);
+  store.update({ mic: stream ? 'ready' : 'unavailable' });
+  dispatch({ type: 'mic', available: stream !== null });
+}
+
+async function enableMicrophone(): Promise<void> {
+  setMicrophone(await openMicrophone());
+}
+
+function attachRemote(peerId: string, stream: MediaStream): void {
+  remoteStreams.set(peerId, stream);
+  // Chromium plays a remote track only through a media element; WebAudio alone stays silent.
+  let audio = remoteAudio.querySelector<HTMLAudioElement>(`audio[data-peer="${peerId}"]`);
+  if (!audio) {
+    audio = document.createElement('audio');
+    audio.autoplay = true;
+    audio.dataset['peer'] = peerId;
+    remoteAudio.append(audio);
+  }
+  audio.srcObject = stream;
+  void audio.play().catch(() => {});
+  if (store.state.floor.holder?.id === peerId) {
+    meter.watch(stream);
+  }
+}
+
+function detachRemote(peerId: string): void {
+  remoteStreams.delete(peerId);
+  remoteAudio.querySelector(`audio[data-peer="${peerId}"]`)?.remove();
+}
+
+async function leave(): Promise<void> {
+  dispatch({ type: 'disconnected' });
+  mesh?.closeAll();
+  mesh = null;
+  await connection?.leave().catch(() => {});
+  connection?.leaveNow();
+  connection = null;
+  microphone?.getTracks().forEach((t) => t.stop());
+  microphone = null;
+  history.replaceState(null, '', '/');
+  store.update({ ...initialState, tones: store.state.tones });
+  view.prefill(store.state.channel, localStorage.getItem('walkie.name') ?? '');
+}
+
+async function copyLink(): Promise<void> {
+  const link = `${location.origin}/c/${encodeURIComponent(store.state.channel)}`;
+  try {
+    await navigator.clipboard.writeText(link);
+    store.update({ notice: 'Link copied' });
+  } catch {
+    store.update({ notice: link });
+  }
+}
+
+// Closing the tab leaves at once, so the others see us go (and the floor freed) without waiting for a timeout.
+window.addEventListener('pagehide', () => connection?.leaveNow());
+
+function animate(): void {
+  view.setLevel(store.state.floor.holder ? meter.level() : 0);
+  requestAnimationFrame(animate);
+}
+requestAnimationFrame(animate);
+// The countdown near the end of a transmission.
+setInterval(() => store.state.ptt.phase === 'talking' && view.refreshPtt(store.state), 250);

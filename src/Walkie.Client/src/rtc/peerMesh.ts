@@ -1,0 +1,115 @@
+import type { SignalPayload } from '../signaling/protocol';
+import { Negotiator } from './negotiator';
+
+export interface PeerMeshOptions {
+  selfId: string;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  send: (to: string, payload: SignalPayload) => void;
+  onRemoteStream: (peerId: string, stream: MediaStream) => void;
+  onPeerGone: (peerId: string) => void;
+}
+
+interface Peer {
+  pc: RTCPeerConnection;
+  negotiator: Negotiator;
+}
+
+/**
+ * One RTCPeerConnection per other participant, audio only. Our microphone track is attached once and gated by the
+ * caller (track.enabled), so pressing to talk never renegotiates.
+ */
+export class PeerMesh {
+  private readonly peers = new Map<string, Peer>();
+  private track: MediaStreamTrack | null = null;
+
+  constructor(private readonly options: PeerMeshOptions) {}
+
+  /** A participant we should talk to. The one who learns of the other first (the joiner) starts negotiating. */
+  connect(peerId: string, initiate: boolean): void {
+    if (this.peers.has(peerId)) {
+      return;
+    }
+    const peer = this.create(peerId);
+    if (initiate) {
+      const transceiver = peer.pc.addTransceiver('audio', { direction: 'sendrecv' });
+      void transceiver.sender.replaceTrack(this.track);
+    }
+  }
+
+  receive(from: string, payload: SignalPayload): void {
+    // A signal can arrive from someone we have not connected to yet: they joined and offered straight away.
+    const peer = this.peers.get(from) ?? this.create(from);
+    void peer.negotiator.receive(payload);
+  }
+
+  /** Attach (or replace) the microphone track on every connection without renegotiating. */
+  setTrack(track: MediaStreamTrack | null): void {
+    this.track = track;
+    for (const { pc } of this.peers.values()) {
+      for (const t of pc.getTransceivers()) {
+        if (t.receiver.track.kind === 'audio' && t.currentDirection !== 'stopped') {
+          void t.sender.replaceTrack(track);
+        }
+      }
+    }
+  }
+
+  disconnect(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (peer) {
+      this.peers.delete(peerId);
+      peer.pc.close();
+      this.options.onPeerGone(peerId);
+    }
+  }
+
+  closeAll(): void {
+    for (const id of [...this.peers.keys()]) {
+      this.disconnect(id);
+    }
+  }
+
+  connections(): RTCPeerConnection[] {
+    return [...this.peers.values()].map((p) => p.pc);
+  }
+
+  private create(peerId: string): Peer {
+    const config: RTCConfiguration = { iceServers: this.options.iceServers };
+    if (this.options.iceTransportPolicy) {
+      config.iceTransportPolicy = this.options.iceTransportPolicy;
+    }
+    const pc = new RTCPeerConnection(config);
+    const polite = this.options.selfId < peerId;
+    const negotiator = new Negotiator(
+      pc,
+      polite,
+      (payload) => this.options.send(peerId, payload),
+      () => this.attachTrackToNewTransceivers(pc),
+      (error) => console.warn('negotiation with', peerId, 'failed', error),
+    );
+    pc.onnegotiationneeded = () => void negotiator.negotiationNeeded();
+    pc.onicecandidate = ({ candidate }) => negotiator.localCandidate(candidate);
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === 'failed') {
+        pc.restartIce();
+      }
+    };
+    pc.ontrack = ({ track, streams }) => {
+      this.options.onRemoteStream(peerId, streams[0] ?? new MediaStream([track]));
+    };
+    const peer = { pc, negotiator };
+    this.peers.set(peerId, peer);
+    return peer;
+  }
+
+  /** The answerer's transceivers come from the offer; make them send our (possibly gated) track too. */
+  private attachTrackToNewTransceivers(pc: RTCPeerConnection): void {
+    for (const t of pc.getTransceivers()) {
+      if (t.receiver.track.kind === 'audio' && t.direction !== 'sendrecv' && t.currentDirection !== 'stopped') {
+        t.direction = 'sendrecv';
+        void t.sender.replaceTrack(this.track);
+      }
+    }
+  }
+}

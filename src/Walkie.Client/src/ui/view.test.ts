@@ -1,0 +1,20 @@
+import { describe as suite, expect, it } from 'vitest';
+import { describe } from './view';
+
+suite('push-to-talk captions', () => {
+  it('counts down only in the last ten seconds', () => {
+    expect(describe({ phase: 'talking', until: 30_000 }, 0)).toBe('On air: you are talking');
+    expect(describe({ phase: 'talking', until: 30_000 }, 21_000)).toBe('On air: 9 s left');
+    expect(describe({ phase: 'talking', until: null }, 0)).toBe('On air: you are talking');
+  });
+
+  it('says where you are in line and who is busy', () => {
+    expect(describe({ phase: 'queued', position: 1 }, 0)).toBe('Waiting: you are next');
+    expect(describe({ phase: 'queued', position: 3 }, 0)).toBe('Waiting: number 3 in line');
+    expect(describe({ phase: 'denied', holder: 'Bob' }, 0)).toBe('Busy: Bob is talking');
+  });
+
+  it('leaves out the Space bar on touch screens', () => {
+    expect(describe({ phase: 'idle' }, 0, true)).toBe('Hold the button to talk');
+  });
+});

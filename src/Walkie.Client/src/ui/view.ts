@@ -1,0 +1,159 @@
+import type { PttState } from '../floor/ptt';
+import type { AppState } from '../store';
+
+export interface ViewCallbacks {
+  join: (channel: string, name: string) => void;
+  leave: () => void;
+  copyLink: () => void;
+  enableMic: () => void;
+  setTones: (on: boolean) => void;
+}
+
+const byId = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (!element) {
+    throw new Error(`missing #${id}`);
+  }
+  return element as T;
+};
+
+/** Renders the store into the static markup of index.html. Holds no state of its own. */
+export class View {
+  readonly ptt = byId<HTMLButtonElement>('ptt');
+  private readonly landing = byId('landing');
+  private readonly channelView = byId('channel-view');
+  private readonly channelInput = byId<HTMLInputElement>('channel');
+  private readonly nameInput = byId<HTMLInputElement>('name');
+  private readonly joinButton = byId<HTMLButtonElement>('join');
+  private readonly channelError = byId('channel-error');
+  private readonly nameError = byId('name-error');
+  private readonly joinError = byId('join-error');
+  private readonly title = byId('channel-title');
+  private readonly status = byId('status');
+  private readonly talker = byId('talker');
+  private readonly pttState = byId('ptt-state');
+  private readonly micNotice = byId('mic-notice');
+  private readonly participants = byId<HTMLUListElement>('participants');
+  private readonly tones = byId<HTMLInputElement>('tones');
+  private readonly meterFill = byId('meter-fill');
+  private readonly notice = byId('notice');
+
+  constructor(callbacks: ViewCallbacks) {
+    byId<HTMLFormElement>('join-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      callbacks.join(this.channelInput.value.trim(), this.nameInput.value);
+    });
+    byId('leave').addEventListener('click', callbacks.leave);
+    byId('copy-link').addEventListener('click', callbacks.copyLink);
+    byId('enable-mic').addEventListener('click', callbacks.enableMic);
+    this.tones.addEventListener('change', () => callbacks.setTones(this.tones.checked));
+  }
+
+  prefill(channel: string, name: string): void {
+    this.channelInput.value = channel;
+    this.nameInput.value = name;
+    (channel ? this.nameInput : this.channelInput).focus();
+  }
+
+  setLevel(level: number): void {
+    this.meterFill.style.transform = `scaleX(${level.toFixed(3)})`;
+  }
+
+  render = (s: AppState): void => {
+    this.landing.hidden = s.view !== 'landing';
+    this.channelView.hidden = s.view !== 'channel';
+    this.joinButton.disabled = s.joining;
+    this.joinButton.textContent = s.joining ? 'Joining…' : 'Join';
+    this.setError(this.channelInput, this.channelError, s.errors.channel);
+    this.setError(this.nameInput, this.nameError, s.errors.name);
+    this.joinError.textContent = s.errors.join ?? '';
+    if (s.view !== 'channel') {
+      return;
+    }
+
+    this.title.textContent = s.channel;
+    const people = s.others.length + (s.self ? 1 : 0);
+    const connection = { idle: 'Connecting…', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', gone: 'Disconnected: the server cannot be reached. Reload the page to try again.' }[s.connection];
+    this.status.textContent = s.connection === 'connected' ? `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here` : connection;
+    this.status.dataset['state'] = s.connection;
+
+    const holder = s.floor.holder;
+    const selfTalking = holder !== null && holder.id === s.self?.id;
+    this.talker.textContent = holder === null ? 'Channel clear' : selfTalking ? 'You are talking' : `${holder.name} is talking`;
+    this.talker.dataset['busy'] = String(holder !== null);
+
+    this.renderPtt(s.ptt, s.connection === 'connected');
+    this.micNotice.hidden = s.mic !== 'unavailable';
+    this.tones.checked = s.tones;
+    this.notice.textContent = s.notice ?? '';
+    this.renderParticipants(s);
+  };
+
+  refreshPtt(s: AppState): void {
+    this.renderPtt(s.ptt, s.connection === 'connected');
+  }
+
+  private renderPtt(ptt: PttState, online: boolean): void {
+    this.ptt.dataset['phase'] = ptt.phase;
+    this.ptt.setAttribute('aria-pressed', String(ptt.phase === 'talking'));
+    this.ptt.disabled = ptt.phase === 'listen-only' || !online;
+    this.pttState.textContent = describe(ptt, Date.now(), touchOnly);
+  }
+
+  private renderParticipants(s: AppState): void {
+    const queue = s.floor.queue.map((p) => p.id);
+    const everyone = [...(s.self ? [s.self] : []), ...s.others];
+    const items = everyone.map((p) => {
+      const li = document.createElement('li');
+      const isSelf = p.id === s.self?.id;
+      const talking = s.floor.holder?.id === p.id;
+      const place = queue.indexOf(p.id);
+      li.textContent = isSelf ? `${p.name} (you)` : p.name;
+      if (talking) {
+        li.append(badge('talking', 'talking'));
+      } else if (place >= 0) {
+        li.append(badge(`waiting ${place + 1}`, 'queued'));
+      }
+      li.dataset['talking'] = String(talking);
+      return li;
+    });
+    this.participants.replaceChildren(...items);
+  }
+
+  private setError(input: HTMLInputElement, slot: HTMLElement, message: string | undefined): void {
+    slot.textContent = message ?? '';
+    input.setAttribute('aria-invalid', String(message !== undefined));
+  }
+}
+
+function badge(text: string, kind: string): HTMLElement {
+  const span = document.createElement('span');
+  span.className = `badge badge-${kind}`;
+  span.textContent = ` ${text}`;
+  return span;
+}
+
+// Phones have no Space bar to mention.
+const touchOnly = typeof matchMedia === 'function' && matchMedia('(hover: none) and (pointer: coarse)').matches;
+
+export function describe(ptt: PttState, now: number, touch = false): string {
+  switch (ptt.phase) {
+    case 'idle':
+      return touch ? 'Hold the button to talk' : 'Hold the button or the Space bar to talk';
+    case 'requesting':
+    case 'cancelling':
+      return 'Requesting the channel…';
+    case 'talking': {
+      const left = ptt.until === null ? null : Math.max(0, Math.ceil((ptt.until - now) / 1000));
+      return left !== null && left <= 10 ? `On air: ${left} s left` : 'On air: you are talking';
+    }
+    case 'queued':
+      return ptt.position === 1 ? 'Waiting: you are next' : `Waiting: number ${ptt.position} in line`;
+    case 'denied':
+      return `Busy: ${ptt.holder} is talking`;
+    case 'revoked':
+      return ptt.reason === 'time-limit' ? 'Time is up: release the button' : 'The channel was taken from you';
+    case 'listen-only':
+      return 'Listening only: no microphone';
+  }
+}

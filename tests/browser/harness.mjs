@@ -1,0 +1,224 @@
+// Shared helpers for Walkie's browser tests: a real server process, real headless Chromium, real WebRTC audio.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = join(here, '..', '..');
+export const artifacts = join(repo, 'test-artifacts');
+const serverDll = join(repo, 'src', 'Walkie.Server', 'bin', 'Debug', 'net10.0', 'Walkie.Server.dll');
+
+export async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Polls a condition until it holds; fails with the message after the timeout. */
+export async function waitFor(condition, { timeout = 5000, interval = 50, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await condition();
+    if (last) {
+      return last;
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${message} (last value: ${JSON.stringify(last)})`);
+}
+
+/** Starts the built Walkie.Server on a loopback port and waits until /healthz answers. */
+export async function startServer({ port, settings = {} } = {}) {
+  port ??= await freePort();
+  const args = [serverDll, '--urls', `http://127.0.0.1:${port}`, '--contentRoot', join(repo, 'src', 'Walkie.Server')];
+  for (const [key, value] of Object.entries(settings)) {
+    args.push(`--Walkie:${key}=${value}`);
+  }
+  const child = spawn('dotnet', args, { env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`server exited: ${output}`);
+      }
+      try {
+        return (await fetch(`${url}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    { timeout: 20000, message: 'the server to answer /healthz' },
+  );
+  return {
+    url,
+    port,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    },
+  };
+}
+
+/**
+ * A voice-like test signal: a pitch gliding between 200 and 600 Hz in 3 "syllables" a second. A steady tone would be
+ * removed by the microphone's noise suppression; this survives it, so "hears" and "silence" differ clearly.
+ */
+function toneWav() {
+  const path = join(artifacts, 'voice-like.wav');
+  const rate = 48000;
+  const seconds = 10;
+  const samples = rate * seconds;
+  const buffer = Buffer.alloc(44 + samples * 2);
+  buffer.write('RIFF', 0);
+  buffer.writeUInt32LE(36 + samples * 2, 4);
+  buffer.write('WAVEfmt ', 8);
+  buffer.writeUInt32LE(16, 16);
+  buffer.writeUInt16LE(1, 20);
+  buffer.writeUInt16LE(1, 22);
+  buffer.writeUInt32LE(rate, 24);
+  buffer.writeUInt32LE(rate * 2, 28);
+  buffer.writeUInt16LE(2, 32);
+  buffer.writeUInt16LE(16, 34);
+  buffer.write('data', 36);
+  buffer.writeUInt32LE(samples * 2, 40);
+  let phase = 0;
+  for (let i = 0; i < samples; i++) {
+    const t = i / rate;
+    const pitch = 400 + 200 * Math.sin(2 * Math.PI * 0.7 * t);
+    phase += (2 * Math.PI * pitch) / rate;
+    const envelope = Math.abs(Math.sin(Math.PI * 3 * t));
+    const sample = envelope * (0.6 * Math.sin(phase) + 0.25 * Math.sin(2 * phase) + 0.15 * Math.sin(3 * phase));
+    buffer.writeInt16LE(Math.round(sample * 0.5 * 32767), 44 + i * 2);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(path, buffer);
+  return path;
+}
+
+export async function launchBrowser({ microphone = true } = {}) {
+  const args = [
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${toneWav()}`,
+    '--allow-loopback-in-peer-connection',
+    '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+  ];
+  if (microphone) {
+    args.push('--use-fake-ui-for-media-stream');
+  }
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+}
+
+// Keeps every RTCPeerConnection a page makes, so tests can read inbound audio stats without changing the app.
+const collectPeerConnections = () => {
+  const Original = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.__pcs.push(this);
+    }
+  };
+};
+
+/** One person: their own browser context, the app at /c/{channel}, joined through the UI. */
+export async function openUser(browser, base, { channel = 'test', name, microphone = true, viewport } = {}) {
+  const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [], viewport: viewport ?? { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${name}] page error`, e));
+  await page.addInitScript(collectPeerConnections);
+  await page.goto(`${base}/c/${channel}`);
+  const user = { name, page, context, ptt: page.getByRole('button', { name: 'Push to talk' }) };
+  if (name) {
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 10000 });
+  }
+  return user;
+}
+
+/** Sum of inbound audio energy per open peer connection, keyed by connection index. */
+export function inboundEnergy(page) {
+  return page.evaluate(async () => {
+    const result = {};
+    for (const [i, pc] of window.__pcs.entries()) {
+      if (pc.connectionState === 'closed') {
+        continue;
+      }
+      const stats = await pc.getStats();
+      stats.forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+          result[i] = (result[i] ?? 0) + (r.totalAudioEnergy ?? 0);
+        }
+      });
+    }
+    return result;
+  });
+}
+
+/** Energy received since a baseline, counting only connections open in both readings. */
+export function energySince(baseline, now) {
+  let total = 0;
+  for (const [i, e] of Object.entries(now)) {
+    total += e - (baseline[i] ?? 0);
+  }
+  return total;
+}
+
+// A continuous tone at 0.3 amplitude gives about 0.045 energy per second; silence gives 0.
+export const HEARD = 0.003;
+export const SILENT = 0.0005;
+
+/** Waits until this user has received audible energy since the baseline. */
+export async function waitHears(user, baseline, timeout = 3000) {
+  return waitFor(async () => energySince(baseline, await inboundEnergy(user.page)) > HEARD, { timeout, message: `${user.name} to hear audio` });
+}
+
+/** Watches for a while and returns how much energy arrived: callers assert it stays under SILENT. */
+export async function energyOver(user, ms) {
+  const baseline = await inboundEnergy(user.page);
+  await new Promise((r) => setTimeout(r, ms));
+  return energySince(baseline, await inboundEnergy(user.page));
+}
+
+/** Waits until every peer connection of the page is connected, so audio can flow at once. */
+export async function waitConnected(user, peers) {
+  await waitFor(
+    () => user.page.evaluate((n) => window.__pcs.filter((pc) => pc.connectionState === 'connected').length >= n, peers),
+    { timeout: 10000, message: `${user.name} to connect to ${peers} peer(s)` },
+  );
+}
+
+export async function press(user) {
+  const box = await user.ptt.boundingBox();
+  await user.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await user.page.mouse.down();
+}
+
+export async function release(user) {
+  await user.page.mouse.up();
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
