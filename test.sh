@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Runs every Walkie test on a fresh Debian machine: installs what the tests need, then runs them.
 #   client unit tests (Vitest) -> server unit and integration tests (xunit, real Kestrel)
-#   -> browser tests (real headless Chromium with fake audio, against the real server)
+#   -> browser tests (real headless Chromium with fake audio, against the real server; TURN through a real coturn)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 command -v node >/dev/null && command -v npm >/dev/null || { echo "Walkie's tests need Node.js 20+ and npm" >&2; exit 1; }
-if ! command -v chromium >/dev/null; then
-  echo "Installing Debian's chromium for the browser tests"
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)     # browser tests
+command -v turnserver >/dev/null || missing+=(coturn)     # TURN relay tests
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages for the tests: ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "== client unit tests"

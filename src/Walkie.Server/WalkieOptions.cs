@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Walkie.Server.Ice;
 
 namespace Walkie.Server;
 
@@ -33,6 +34,11 @@ public sealed record WalkieOptions
     public TimeSpan ClientTimeoutInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public List<IceServerOptions> IceServers { get; init; } = [];
+
+    public TurnOptions Turn { get; init; } = new();
+
+    /// <summary>"all", or "relay" to make browsers use TURN only (locked-down networks, and tests).</summary>
+    public string IceTransportPolicy { get; init; } = "all";
 }
 
 public sealed record IceServerOptions
@@ -40,6 +46,12 @@ public sealed record IceServerOptions
     public List<string> Urls { get; init; } = [];
     public string? Username { get; init; }
     public string? Credential { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Urls = [{string.Join(", ", Urls)}], Username = {Username}, Credential = ***");
+        return true;
+    }
 }
 
 internal static class WalkieOptionsValidation
@@ -50,6 +62,8 @@ internal static class WalkieOptionsValidation
         // SignalR's own rule: the client timeout must leave room for at least two missed pings.
         && o.ClientTimeoutInterval >= 2 * o.KeepAliveInterval
         && o.IceServers.Count <= 16
+        && o.IceTransportPolicy is "all" or "relay"
+        && o.Turn.IsValid()
         && o.IceServers.All(s => s.Urls.Count > 0 && s.Urls.All(IsIceUrl));
 
     private static bool IsIceUrl(string url) =>

@@ -1,8 +1,9 @@
 // Shared helpers for Walkie's browser tests: a real server process, real headless Chromium, real WebRTC audio.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -63,6 +64,67 @@ export async function startServer({ port, settings = {} } = {}) {
   );
   return {
     url,
+    port,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    },
+  };
+}
+
+/**
+ * Starts Debian's coturn on 127.0.0.1 in use-auth-secret mode with the given secret, and waits for its TCP listener.
+ */
+export async function startCoturn({ secret, port }) {
+  port ??= await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'walkie-coturn-'));
+  const config = join(dir, 'turnserver.conf');
+  writeFileSync(config, [
+    'listening-ip=127.0.0.1',
+    'relay-ip=127.0.0.1',
+    `listening-port=${port}`,
+    'min-port=49152',
+    'max-port=49352',
+    'use-auth-secret',
+    `static-auth-secret=${secret}`,
+    'realm=walkie.test',
+    'fingerprint',
+    'no-tls',
+    'no-dtls',
+    'no-cli',
+    'no-multicast-peers',
+    // Test only: coturn refuses loopback peers by default, and here both browsers are on loopback.
+    // The production sample (deploy/coturn/turnserver.conf) denies loopback and private ranges.
+    'allow-loopback-peers',
+    `userdb=${join(dir, 'turndb')}`,
+    `pidfile=${join(dir, 'turnserver.pid')}`,
+    'log-file=stdout',
+    'simple-log',
+  ].join('\n'));
+  const child = spawn('turnserver', ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) {
+        throw new Error(`coturn exited: ${output}`);
+      }
+      return new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+    },
+    { timeout: 10000, message: 'coturn to listen' },
+  );
+  return {
+    url: `turn:127.0.0.1:${port}`,
     port,
     output: () => output,
     async stop() {

@@ -83,6 +83,8 @@ function enterChannel(snapshot: JoinResult): void {
   mesh = new PeerMesh({
     selfId: snapshot.self.id,
     iceServers: snapshot.iceServers,
+    iceTransportPolicy: snapshot.iceTransportPolicy,
+    refreshIceServers: () => signaling.refreshIceServers(),
     send: (to, payload) => void signaling.signal(to, payload).catch((e: unknown) => console.warn('signal failed', e)),
     onRemoteStream: attachRemote,
     onPeerGone: detachRemote,

@@ -51,7 +51,7 @@ internal sealed class Channel
         lock (_lock) { return [.. _members.Values.Select(m => m.Name)]; }
     }
 
-    public JoinResult Add(Participant joiner, IReadOnlyList<IceServer> iceServers)
+    public JoinResult Add(Participant joiner, IReadOnlyList<IceServer> iceServers, string iceTransportPolicy)
     {
         lock (_lock)
         {
@@ -65,6 +65,7 @@ internal sealed class Channel
                 others,
                 FloorEvent(_floor.State),
                 iceServers,
+                iceTransportPolicy,
                 new ChannelLimits(
                     _options.MaxParticipantsPerChannel,
                     (long)_options.TransmitLimit.TotalMilliseconds,

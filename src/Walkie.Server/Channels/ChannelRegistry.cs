@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Walkie.Server.Hubs;
+using Walkie.Server.Ice;
 
 namespace Walkie.Server.Channels;
 
@@ -16,14 +17,13 @@ internal sealed class ChannelRegistry(
     IOptions<WalkieOptions> options,
     TimeProvider time,
     IChannelClients clients,
+    IceServerProvider ice,
     ILogger<ChannelRegistry> log)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Channel> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Membership> _byConnection = new(StringComparer.Ordinal);
     private readonly WalkieOptions _options = options.Value;
-    private readonly IReadOnlyList<IceServer> _iceServers =
-        [.. options.Value.IceServers.Select(s => new IceServer(s.Urls, s.Username, s.Credential))];
 
     public int ChannelCount
     {
@@ -74,7 +74,7 @@ internal sealed class ChannelRegistry(
                 _channels.Add(channelName, channel);
             }
             var self = new Participant(NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);
-            var result = channel.Add(self, _iceServers);
+            var result = channel.Add(self, ice.For(self.Id), ice.TransportPolicy);
             _byConnection[connectionId] = new Membership(channel, self);
             return result;
         }

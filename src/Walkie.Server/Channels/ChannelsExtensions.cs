@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Hubs;
+using Walkie.Server.Ice;
 
 namespace Walkie.Server.Channels;
 
@@ -24,6 +25,7 @@ internal static class ChannelsExtensions
         });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IChannelClients, HubChannelClients>();
+        services.AddSingleton<IceServerProvider>();
         services.AddSingleton<ChannelRegistry>();
         return services;
     }

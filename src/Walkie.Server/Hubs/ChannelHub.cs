@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Channels;
+using Walkie.Server.Ice;
 using Walkie.Server.Signaling;
 
 namespace Walkie.Server.Hubs;
@@ -9,7 +10,7 @@ namespace Walkie.Server.Hubs;
 /// The wire entry point. Arguments arrive as raw JSON so that a wrong shape gets a coded error
 /// instead of SignalR's generic binding failure; everything else is forwarded to the registry.
 /// </summary>
-internal sealed class ChannelHub(ChannelRegistry channels) : Hub<IChannelClient>
+internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice) : Hub<IChannelClient>
 {
     private readonly ChannelRegistry _channels = channels;
 
@@ -42,6 +43,14 @@ internal sealed class ChannelHub(ChannelRegistry channels) : Hub<IChannelClient>
         HubArguments.Read<EmptyRequest>(request);
         var (channel, self) = _channels.Find(Context.ConnectionId);
         channel.ReleaseFloor(self.Id);
+    }
+
+    /// <summary>Fresh TURN credentials for an ICE restart after the ones from Join expired.</summary>
+    public IceServersResult RefreshIceServers(JsonElement request)
+    {
+        HubArguments.Read<EmptyRequest>(request);
+        var (_, self) = _channels.Find(Context.ConnectionId);
+        return new IceServersResult(ice.For(self.Id), ice.TransportPolicy);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -34,8 +34,11 @@ public sealed record JoinResult(
     IReadOnlyList<ParticipantInfo> Participants,
     FloorChangedEvent Floor,
     IReadOnlyList<IceServer> IceServers,
+    string IceTransportPolicy,
     ChannelLimits Limits,
     string Negotiation);
+
+public sealed record IceServersResult(IReadOnlyList<IceServer> IceServers, string IceTransportPolicy);
 
 public sealed record FloorRequestResponse(
     string Outcome,

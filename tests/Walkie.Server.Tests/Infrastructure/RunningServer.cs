@@ -32,15 +32,21 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public Uri HubUrl => new(Address, "/hubs/channel");
 
-    /// <summary>Every line logged at Information or above, formatted with its arguments.</summary>
+    /// <summary>Every line logged at the chosen level (Information by default) or above, formatted with its arguments.</summary>
     public IReadOnlyCollection<string> Logs => _logs;
 
-    public static async Task<RunningServer> StartAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<RunningServer> StartAsync(Dictionary<string, string?>? settings = null, LogLevel logLevel = LogLevel.Information)
     {
         var logs = new ConcurrentQueue<string>();
         var app = Program.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings ?? []);
+            // Categories configured in appsettings.json would otherwise keep their own, higher levels.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = logLevel.ToString(),
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = logLevel < LogLevel.Warning ? logLevel.ToString() : "Warning",
+            });
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(new CapturingLoggerProvider(logs));

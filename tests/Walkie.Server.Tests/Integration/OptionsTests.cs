@@ -12,6 +12,8 @@ public class OptionsTests
     [InlineData("Walkie:TransmitLimit", "-00:00:01")]
     [InlineData("Walkie:ClientTimeoutInterval", "00:00:04")]
     [InlineData("Walkie:IceServers:0:Urls:0", "http://not-ice.example")]
+    [InlineData("Walkie:IceTransportPolicy", "none")]
+    [InlineData("Walkie:Turn:Enabled", "true")]
     public async Task InvalidSettingsStopTheServerAtStart(string key, string value)
     {
         await Assert.ThrowsAsync<OptionsValidationException>(() => RunningServer.StartAsync(new() { [key] = value }));

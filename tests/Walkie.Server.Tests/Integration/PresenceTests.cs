@@ -28,6 +28,7 @@ public class PresenceTests : IAsyncLifetime
         Assert.Equal(30_000, first.GetProperty("limits").GetProperty("transmitLimitMs").GetInt64());
         Assert.Equal(3_000, first.GetProperty("limits").GetProperty("keepAliveIntervalMs").GetInt64());
         Assert.Equal("polite-if-lower-id", first.Str("negotiation"));
+        Assert.Equal("all", first.Str("iceTransportPolicy"));
 
         await using var bob = await _server.ConnectAsync();
         var second = await bob.JoinAsync("crew", "Bob");

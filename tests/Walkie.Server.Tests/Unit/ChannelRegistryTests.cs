@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Walkie.Server.Channels;
 using Walkie.Server.Hubs;
+using Walkie.Server.Ice;
 
 namespace Walkie.Server.Tests.Unit;
 
@@ -12,7 +13,7 @@ public class ChannelRegistryTests
     private readonly RecordingClients _clients = new();
 
     private ChannelRegistry NewRegistry(WalkieOptions? options = null) =>
-        new(Options.Create(options ?? new WalkieOptions()), _time, _clients, NullLogger<ChannelRegistry>.Instance);
+        new(Options.Create(options ?? new WalkieOptions()), _time, _clients, new IceServerProvider(Options.Create(options ?? new WalkieOptions()), _time), NullLogger<ChannelRegistry>.Instance);
 
     private static string CodeOf(Action action) => Assert.Throws<WalkieError>(action).Code;
 

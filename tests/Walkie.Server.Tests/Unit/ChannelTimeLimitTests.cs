@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Walkie.Server.Channels;
 using Walkie.Server.Hubs;
+using Walkie.Server.Ice;
 
 namespace Walkie.Server.Tests.Unit;
 
@@ -13,7 +14,7 @@ public class ChannelTimeLimitTests
 
     private ChannelRegistry NewRegistry(int limitSeconds) =>
         new(Options.Create(new WalkieOptions { TransmitLimit = TimeSpan.FromSeconds(limitSeconds) }),
-            _time, _clients, NullLogger<ChannelRegistry>.Instance);
+            _time, _clients, new IceServerProvider(Options.Create(new WalkieOptions()), _time), NullLogger<ChannelRegistry>.Instance);
 
     [Fact]
     public void TheTimeLimitRevokesTheHolderAndGrantsTheQueueHead()

@@ -4,7 +4,9 @@ import { Negotiator } from './negotiator';
 export interface PeerMeshOptions {
   selfId: string;
   iceServers: RTCIceServer[];
-  iceTransportPolicy?: RTCIceTransportPolicy;
+  iceTransportPolicy: RTCIceTransportPolicy;
+  /** TURN credentials expire; an ICE restart asks for fresh ones first. */
+  refreshIceServers: () => Promise<{ iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy }>;
   send: (to: string, payload: SignalPayload) => void;
   onRemoteStream: (peerId: string, stream: MediaStream) => void;
   onPeerGone: (peerId: string) => void;
@@ -75,11 +77,7 @@ export class PeerMesh {
   }
 
   private create(peerId: string): Peer {
-    const config: RTCConfiguration = { iceServers: this.options.iceServers };
-    if (this.options.iceTransportPolicy) {
-      config.iceTransportPolicy = this.options.iceTransportPolicy;
-    }
-    const pc = new RTCPeerConnection(config);
+    const pc = new RTCPeerConnection({ iceServers: this.options.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
     const polite = this.options.selfId < peerId;
     const negotiator = new Negotiator(
       pc,
@@ -92,7 +90,7 @@ export class PeerMesh {
     pc.onicecandidate = ({ candidate }) => negotiator.localCandidate(candidate);
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') {
-        pc.restartIce();
+        void this.restartIce(pc);
       }
     };
     pc.ontrack = ({ track, streams }) => {
@@ -101,6 +99,18 @@ export class PeerMesh {
     const peer = { pc, negotiator };
     this.peers.set(peerId, peer);
     return peer;
+  }
+
+  private async restartIce(pc: RTCPeerConnection): Promise<void> {
+    try {
+      const { iceServers, iceTransportPolicy } = await this.options.refreshIceServers();
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers, iceTransportPolicy });
+    } catch (error) {
+      console.warn('could not refresh ICE servers; restarting with the old ones', error);
+    }
+    if (pc.connectionState !== 'closed') {
+      pc.restartIce();
+    }
   }
 
   /** The answerer's transceivers come from the offer; make them send our (possibly gated) track too. */

@@ -2,6 +2,7 @@ import * as signalR from '@microsoft/signalr';
 import {
   HubError,
   type FloorOutcome,
+  type IceServersResult,
   type JoinRequest,
   type JoinResult,
   type ServerEvents,
@@ -84,6 +85,11 @@ export class ChannelConnection {
 
   releaseFloor(): Promise<void> {
     return this.invoke('ReleaseFloor', {});
+  }
+
+  /** Fresh TURN credentials, for an ICE restart after the ones from Join expired. */
+  refreshIceServers(): Promise<IceServersResult> {
+    return this.invoke<IceServersResult>('RefreshIceServers', {});
   }
 
   signal(to: string, payload: SignalPayload): Promise<void> {

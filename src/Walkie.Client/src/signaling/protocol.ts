@@ -41,6 +41,7 @@ export interface JoinResult {
   participants: ParticipantInfo[];
   floor: FloorInfo;
   iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
   limits: {
     maxParticipants: number;
     transmitLimitMs: number;
@@ -48,6 +49,11 @@ export interface JoinResult {
     keepAliveIntervalMs: number;
   };
   negotiation: string;
+}
+
+export interface IceServersResult {
+  iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
 }
 
 export type FloorOutcome =
