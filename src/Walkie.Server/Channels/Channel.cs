@@ -58,6 +58,7 @@ internal sealed class Channel
             var others = _members.Values.Select(m => m.Info).ToList();
             Send(c => c.ParticipantJoined(joiner.Info));
             _members.Add(joiner.Id, joiner);
+            _clients.Enter(joiner.ConnectionId, Name);
             _log.LogInformation("{Participant} joined {Channel} ({Count} present)", joiner.Id, Name, _members.Count);
             return new JoinResult(
                 joiner.Info,
@@ -82,10 +83,11 @@ internal sealed class Channel
     {
         lock (_lock)
         {
-            if (!_members.Remove(participantId))
+            if (!_members.Remove(participantId, out var leaver))
             {
                 return _members.Count;
             }
+            _clients.Exit(leaver.ConnectionId, Name);
             _log.LogInformation("{Participant} left {Channel} ({Count} present)", participantId, Name, _members.Count);
             Send(c => c.ParticipantLeft(new ParticipantLeftEvent(participantId)));
             Apply(_floor.Remove(participantId));
@@ -209,7 +211,7 @@ internal sealed class Channel
     {
         if (_members.Count > 0)
         {
-            Observe(send(_clients.Connections([.. _members.Values.Select(m => m.ConnectionId)])));
+            Observe(send(_clients.Channel(Name)));
         }
     }
 

@@ -11,7 +11,21 @@ internal sealed class RecordingClients : IChannelClients
 
     public IChannelClient Connection(string connectionId) => new Recorder(this, [connectionId]);
 
-    public IChannelClient Connections(IReadOnlyList<string> connectionIds) => new Recorder(this, connectionIds);
+    private readonly Dictionary<string, HashSet<string>> _channels = [];
+
+    public IChannelClient Channel(string channel) =>
+        new Recorder(this, _channels.TryGetValue(channel, out var members) ? [.. members] : []);
+
+    public void Enter(string connectionId, string channel)
+    {
+        if (!_channels.TryGetValue(channel, out var members))
+        {
+            _channels[channel] = members = [];
+        }
+        members.Add(connectionId);
+    }
+
+    public void Exit(string connectionId, string channel) => _channels.GetValueOrDefault(channel)?.Remove(connectionId);
 
     public List<T> To<T>(string connection) =>
         [.. Sent.Where(s => s.Connection == connection && s.Body is T).Select(s => (T)s.Body)];
