@@ -61,8 +61,16 @@ internal sealed class Fleet(Uri hub, int roomSize)
 
     private HubConnection Connect()
     {
-        var connection = new HubConnectionBuilder().WithUrl(hub).Build();
-        connection.KeepAliveInterval = TimeSpan.FromSeconds(3); // Walkie drops clients silent for 10 s.
+        // Each .NET HubConnection has its own HttpClient, whose idle negotiate connection would hold a second socket
+        // per client on the server for two minutes (browsers share one). WebSockets without negotiate uses one.
+        var connection = new HubConnectionBuilder()
+            .WithUrl(hub, o =>
+            {
+                o.SkipNegotiation = true;
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            })
+            .Build();
+        connection.KeepAliveInterval = TimeSpan.FromSeconds(5); // Walkie drops clients silent for 10 s.
         connection.ServerTimeout = TimeSpan.FromSeconds(60);
         return connection;
     }

@@ -124,6 +124,11 @@ describe('the landing page', () => {
     await page.getByRole('button', { name: 'Leave' }).click();
     await page.getByRole('button', { name: 'Join' }).waitFor({ timeout: 2000 });
     assert.equal(await page.getByLabel('Your name').inputValue(), 'Dana');
+    assert.equal(await page.getByLabel('Channel').inputValue(), 'crew');
+
+    // Joining again after leaving works with one click.
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 10000 });
     await user.context.close();
   });
 });

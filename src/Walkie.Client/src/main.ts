@@ -33,12 +33,21 @@ const view = new View({
   },
 });
 store.subscribe(view.render);
-bindPushToTalk(view.ptt, () => dispatch({ type: 'press' }), () => dispatch({ type: 'release' }));
+// User Timing marks let benchmarks time press-to-grant from inside the page (docs/BENCHMARKS.md).
+bindPushToTalk(
+  view.ptt,
+  () => {
+    performance.mark('walkie:press');
+    dispatch({ type: 'press' });
+  },
+  () => dispatch({ type: 'release' }),
+);
 
 const fromPath = /^\/c\/([^/]+)\/?$/.exec(location.pathname)?.[1];
 view.prefill(fromPath ? decodeURIComponent(fromPath) : '', localStorage.getItem('walkie.name') ?? '');
 
 async function join(channel: string, name: string): Promise<void> {
+  performance.mark('walkie:join');
   const errors = validateJoin(channel, name);
   store.update({ errors });
   if (errors.channel || errors.name || store.state.joining) {
@@ -158,15 +167,20 @@ function run(effect: PttEffect): void {
   const track = microphone?.getAudioTracks()[0];
   switch (effect) {
     case 'request':
+      performance.mark('walkie:request-sent');
       connection
         ?.requestFloor()
-        .then((result) => dispatch({ type: 'answer', result, now: Date.now(), limitMs: transmitLimitMs }))
+        .then((result) => {
+          performance.mark('walkie:answer');
+          dispatch({ type: 'answer', result, now: Date.now(), limitMs: transmitLimitMs });
+        })
         .catch(() => dispatch({ type: 'disconnected' }));
       break;
     case 'release':
       connection?.releaseFloor().catch(() => {});
       break;
     case 'start-sending':
+      performance.mark('walkie:on-air');
       if (track) {
         track.enabled = true;
       }
@@ -230,9 +244,11 @@ async function leave(): Promise<void> {
   connection = null;
   microphone?.getTracks().forEach((t) => t.stop());
   microphone = null;
-  history.replaceState(null, '', '/');
+  // Back on the landing page with the channel still filled in, so joining again is one click.
+  const channel = store.state.channel;
+  history.replaceState(null, '', `/c/${encodeURIComponent(channel)}`);
   store.update({ ...initialState, tones: store.state.tones });
-  view.prefill(store.state.channel, localStorage.getItem('walkie.name') ?? '');
+  view.prefill(channel, localStorage.getItem('walkie.name') ?? '');
 }
 
 async function copyLink(): Promise<void> {

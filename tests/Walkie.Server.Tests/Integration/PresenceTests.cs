@@ -26,7 +26,7 @@ public class PresenceTests : IAsyncLifetime
         Assert.Equal("stun:stun.example.org:3478", first.GetProperty("iceServers")[0].GetProperty("urls")[0].GetString());
         Assert.Equal(3, first.GetProperty("limits").GetProperty("maxParticipants").GetInt32());
         Assert.Equal(30_000, first.GetProperty("limits").GetProperty("transmitLimitMs").GetInt64());
-        Assert.Equal(3_000, first.GetProperty("limits").GetProperty("keepAliveIntervalMs").GetInt64());
+        Assert.Equal(5_000, first.GetProperty("limits").GetProperty("keepAliveIntervalMs").GetInt64());
         Assert.Equal("polite-if-lower-id", first.Str("negotiation"));
         Assert.Equal("all", first.Str("iceTransportPolicy"));
 

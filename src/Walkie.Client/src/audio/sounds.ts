@@ -35,11 +35,17 @@ export class Sounds {
 export class LevelMeter {
   private analyser: AnalyserNode | null = null;
   private source: MediaStreamAudioSourceNode | null = null;
+  private watching: MediaStream | null = null;
   private readonly samples = new Float32Array(512);
 
   constructor(private readonly context: () => AudioContext | null) {}
 
   watch(stream: MediaStream | null): void {
+    // Making a source node costs milliseconds on the main thread, right when a grant is being handled.
+    if (stream === this.watching) {
+      return;
+    }
+    this.watching = stream;
     this.source?.disconnect();
     this.source = null;
     const ctx = this.context();

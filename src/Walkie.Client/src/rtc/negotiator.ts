@@ -26,6 +26,8 @@ export class Negotiator {
     /** Runs after an offer is applied and before answering: the moment to attach our track to new transceivers. */
     private readonly beforeAnswer: () => void = () => {},
     private readonly onError: (error: unknown) => void = () => {},
+    /** Rewrites the SDP on its way out; the local description itself stays as the browser made it. */
+    private readonly outgoingSdp: (sdp: string) => string = (sdp) => sdp,
   ) {}
 
   /** Wire to onnegotiationneeded. */
@@ -84,7 +86,7 @@ export class Negotiator {
   private sendLocalDescription(): void {
     const local = this.pc.localDescription;
     if (local) {
-      this.send({ description: { type: local.type, sdp: local.sdp } });
+      this.send({ description: { type: local.type, sdp: this.outgoingSdp(local.sdp) } });
     }
   }
 }

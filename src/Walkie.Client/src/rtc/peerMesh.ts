@@ -1,5 +1,6 @@
 import type { SignalPayload } from '../signaling/protocol';
 import { Negotiator } from './negotiator';
+import { tuneOpus } from './sdp';
 
 export interface PeerMeshOptions {
   selfId: string;
@@ -85,6 +86,7 @@ export class PeerMesh {
       (payload) => this.options.send(peerId, payload),
       () => this.attachTrackToNewTransceivers(pc),
       (error) => console.warn('negotiation with', peerId, 'failed', error),
+      tuneOpus,
     );
     pc.onnegotiationneeded = () => void negotiator.negotiationNeeded();
     pc.onicecandidate = ({ candidate }) => negotiator.localCandidate(candidate);
@@ -93,7 +95,9 @@ export class PeerMesh {
         void this.restartIce(pc);
       }
     };
-    pc.ontrack = ({ track, streams }) => {
+    pc.ontrack = ({ track, streams, receiver }) => {
+      // Keep the jitter buffer at its floor: on a good network NetEq then plays out as early as it can.
+      receiver.jitterBufferTarget = 0;
       this.options.onRemoteStream(peerId, streams[0] ?? new MediaStream([track]));
     };
     const peer = { pc, negotiator };

@@ -50,8 +50,8 @@ export class ChannelConnection {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => nextRetryDelayMs(ctx.previousRetryCount, ctx.elapsedMilliseconds) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
-    // The server drops clients silent for 10 s and pings every 3 s (docs/PROTOCOL.md).
-    this.hub.keepAliveIntervalInMilliseconds = 3000;
+    // The server drops clients silent for 10 s and pings every 5 s (docs/PROTOCOL.md).
+    this.hub.keepAliveIntervalInMilliseconds = 5000;
     this.hub.serverTimeoutInMilliseconds = 10000;
     for (const name of eventNames) {
       this.hub.on(name, (body: ServerEvents[typeof name]) => callbacks.onEvent(name, body));
