@@ -97,6 +97,7 @@ async function plainCall(talker, listener, tuning) {
     window.__plain = pc;
     pc.addEventListener('track', (e) => {
       if (tuning.jitterBufferTarget0) e.receiver.jitterBufferTarget = 0;
+      if (tuning.jitterBufferTarget150) e.receiver.jitterBufferTarget = 150;
     });
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription();
@@ -159,6 +160,8 @@ async function main() {
       ['in-band FEC only', { fec: true }],
       ['jitterBufferTarget 0 only', { jitterBufferTarget0: true }],
       ['all of the above', { ptime10: true, mono: true, noDtx: true, fec: true, jitterBufferTarget0: true }],
+      // Calibration: a 150 ms jitter-buffer target must show up as about 100 ms more, or the harness is wrong.
+      ['calibration: jitterBufferTarget 150', { jitterBufferTarget150: true }],
     ];
     results.mouthToEar = {};
     for (const [label, tuning] of variants) {

@@ -43,6 +43,10 @@ describe('talking in a channel', () => {
     await a.page.getByText('On air').waitFor({ timeout: 1000 });
     await b.page.getByRole('list', { name: 'Participants' }).getByText('talking').waitFor({ timeout: 1000 });
 
+    // Per-participant volume: the slider for A sets the volume of the element that plays A.
+    await b.page.getByRole('slider', { name: 'Volume for A' }).fill('0.2');
+    assert.equal(await b.page.evaluate(() => document.querySelector('#remote-audio audio').volume), 0.2);
+
     await screenshot(a.page, 'channel-talking-1280x800');
     await screenshot(b.page, 'channel-listening-1280x800');
     await a.page.setViewportSize({ width: 375, height: 812 });

@@ -15,6 +15,7 @@ let audioContext: AudioContext | null = null;
 const sounds = new Sounds(() => (store.state.tones ? audioContext : null));
 const meter = new LevelMeter(() => audioContext);
 const remoteStreams = new Map<string, MediaStream>();
+const volumes = new Map<string, number>();
 const remoteAudio = document.getElementById('remote-audio')!;
 
 let connection: ChannelConnection | null = null;
@@ -27,6 +28,13 @@ const view = new View({
   leave: () => void leave(),
   copyLink: () => void copyLink(),
   enableMic: () => void enableMicrophone(),
+  setVolume: (participantId, volume) => {
+    volumes.set(participantId, volume);
+    const audio = remoteAudio.querySelector<HTMLAudioElement>(`audio[data-peer="${participantId}"]`);
+    if (audio) {
+      audio.volume = volume;
+    }
+  },
   setTones: (on) => {
     localStorage.setItem('walkie.tones', on ? 'on' : 'off');
     store.update({ tones: on });
@@ -224,6 +232,7 @@ function attachRemote(peerId: string, stream: MediaStream): void {
     remoteAudio.append(audio);
   }
   audio.srcObject = stream;
+  audio.volume = volumes.get(peerId) ?? 1;
   void audio.play().catch(() => {});
   if (store.state.floor.holder?.id === peerId) {
     meter.watch(stream);

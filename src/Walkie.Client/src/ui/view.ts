@@ -1,5 +1,6 @@
 import type { PttState } from '../floor/ptt';
 import type { AppState } from '../store';
+import { ParticipantList } from './participantList';
 
 export interface ViewCallbacks {
   join: (channel: string, name: string) => void;
@@ -7,6 +8,7 @@ export interface ViewCallbacks {
   copyLink: () => void;
   enableMic: () => void;
   setTones: (on: boolean) => void;
+  setVolume: (participantId: string, volume: number) => void;
 }
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -33,12 +35,14 @@ export class View {
   private readonly talker = byId('talker');
   private readonly pttState = byId('ptt-state');
   private readonly micNotice = byId('mic-notice');
-  private readonly participants = byId<HTMLUListElement>('participants');
+  private readonly participantList: ParticipantList;
   private readonly tones = byId<HTMLInputElement>('tones');
   private readonly meterFill = byId('meter-fill');
   private readonly notice = byId('notice');
+  private shownLevel = 0;
 
   constructor(callbacks: ViewCallbacks) {
+    this.participantList = new ParticipantList(byId<HTMLUListElement>('participants'), callbacks.setVolume);
     byId<HTMLFormElement>('join-form').addEventListener('submit', (e) => {
       e.preventDefault();
       callbacks.join(this.channelInput.value.trim(), this.nameInput.value);
@@ -55,8 +59,13 @@ export class View {
     (channel ? this.nameInput : this.channelInput).focus();
   }
 
+  /** Called every animation frame; writes the style only when the bar visibly moves, so a quiet page does no work. */
   setLevel(level: number): void {
-    this.meterFill.style.transform = `scaleX(${level.toFixed(3)})`;
+    const rounded = Math.round(level * 100) / 100;
+    if (rounded !== this.shownLevel) {
+      this.shownLevel = rounded;
+      this.meterFill.style.transform = `scaleX(${rounded})`;
+    }
   }
 
   render = (s: AppState): void => {
@@ -86,7 +95,7 @@ export class View {
     this.micNotice.hidden = s.mic !== 'unavailable';
     this.tones.checked = s.tones;
     this.notice.textContent = s.notice ?? '';
-    this.renderParticipants(s);
+    this.participantList.render(s);
   };
 
   refreshPtt(s: AppState): void {
@@ -100,37 +109,10 @@ export class View {
     this.pttState.textContent = describe(ptt, Date.now(), touchOnly);
   }
 
-  private renderParticipants(s: AppState): void {
-    const queue = s.floor.queue.map((p) => p.id);
-    const everyone = [...(s.self ? [s.self] : []), ...s.others];
-    const items = everyone.map((p) => {
-      const li = document.createElement('li');
-      const isSelf = p.id === s.self?.id;
-      const talking = s.floor.holder?.id === p.id;
-      const place = queue.indexOf(p.id);
-      li.textContent = isSelf ? `${p.name} (you)` : p.name;
-      if (talking) {
-        li.append(badge('talking', 'talking'));
-      } else if (place >= 0) {
-        li.append(badge(`waiting ${place + 1}`, 'queued'));
-      }
-      li.dataset['talking'] = String(talking);
-      return li;
-    });
-    this.participants.replaceChildren(...items);
-  }
-
   private setError(input: HTMLInputElement, slot: HTMLElement, message: string | undefined): void {
     slot.textContent = message ?? '';
     input.setAttribute('aria-invalid', String(message !== undefined));
   }
-}
-
-function badge(text: string, kind: string): HTMLElement {
-  const span = document.createElement('span');
-  span.className = `badge badge-${kind}`;
-  span.textContent = ` ${text}`;
-  return span;
 }
 
 // Phones have no Space bar to mention.
