@@ -2,6 +2,7 @@
 # Signaling load benchmark: a Release Walkie.Server pinned to core 0, the load generator pinned to core 1.
 #   bench/signaling.sh [generator options, e.g. --clients 5000 --churn 500,1000 --step-seconds 5]
 # Writes bench/results/signaling-<time>.json and .md and prints the summary.
+# SERVER_ARGS adds server options for an experiment, e.g. SERVER_ARGS="--Walkie:TransmitLimit=00:00:00".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

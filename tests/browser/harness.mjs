@@ -37,6 +37,22 @@ export async function waitFor(condition, { timeout = 5000, interval = 50, messag
   throw new Error(`timed out after ${timeout} ms waiting for ${message} (last value: ${JSON.stringify(last)})`);
 }
 
+/** Spawns a process and keeps everything it prints, for the error message when it dies. */
+function spawnCaptured(command, args, options = {}) {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return { child, output: () => output };
+}
+
+async function stopProcess(child) {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
 /** Starts the built Walkie.Server on a loopback port and waits until /healthz answers. */
 export async function startServer({ port, settings = {} } = {}) {
   port ??= await freePort();
@@ -44,15 +60,12 @@ export async function startServer({ port, settings = {} } = {}) {
   for (const [key, value] of Object.entries(settings)) {
     args.push(`--Walkie:${key}=${value}`);
   }
-  const child = spawn('dotnet', args, { env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  const { child, output } = spawnCaptured('dotnet', args, { env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing' } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
       if (child.exitCode !== null) {
-        throw new Error(`server exited: ${output}`);
+        throw new Error(`server exited: ${output()}`);
       }
       try {
         return (await fetch(`${url}/healthz`)).ok;
@@ -65,13 +78,8 @@ export async function startServer({ port, settings = {} } = {}) {
   return {
     url,
     port,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-    },
+    output,
+    stop: () => stopProcess(child),
   };
 }
 
@@ -104,14 +112,11 @@ export async function startCoturn({ secret, port }) {
     'log-file=stdout',
     'simple-log',
   ].join('\n'));
-  const child = spawn('turnserver', ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  const { child, output } = spawnCaptured('turnserver', ['-c', config]);
   await waitFor(
     () => {
       if (child.exitCode !== null) {
-        throw new Error(`coturn exited: ${output}`);
+        throw new Error(`coturn exited: ${output()}`);
       }
       return new Promise((resolve) => {
         const socket = connect(port, '127.0.0.1', () => {
@@ -126,13 +131,8 @@ export async function startCoturn({ secret, port }) {
   return {
     url: `turn:127.0.0.1:${port}`,
     port,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-    },
+    output,
+    stop: () => stopProcess(child),
   };
 }
 

@@ -73,10 +73,6 @@ export class PeerMesh {
     }
   }
 
-  connections(): RTCPeerConnection[] {
-    return [...this.peers.values()].map((p) => p.pc);
-  }
-
   private create(peerId: string): Peer {
     const pc = new RTCPeerConnection({ iceServers: this.options.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
     const polite = this.options.selfId < peerId;
