@@ -1,5 +1,6 @@
 using Walkie.Server.Channels;
 using Walkie.Server.Client;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server;
 
@@ -12,9 +13,12 @@ public static class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        builder.Logging.AddWalkieFilters();
         builder.Services.AddChannels(builder.Configuration);
+        builder.Services.AddProtection();
 
         var app = builder.Build();
+        app.UseProtection(ChannelsExtensions.HubPath);
         app.UseClient();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapChannels();

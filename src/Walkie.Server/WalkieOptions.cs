@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Walkie.Server.Ice;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server;
 
@@ -36,6 +37,43 @@ public sealed record WalkieOptions
     /// </summary>
     public TimeSpan ClientTimeoutInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Most output that may wait for one connection that does not read it. Past this the connection is cut off:
+    /// a member who stops reading must not make the server buffer without bound.
+    /// </summary>
+    [Range(64 * 1024, 64 * 1024 * 1024)]
+    public long MaxQueuedOutputBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>All connections at once. Zero means "safely below the process's open-file limit", read at start.</summary>
+    [Range(0, 10_000_000)]
+    public int MaxConnections { get; init; }
+
+    /// <summary>Hub connections from one address (an IPv6 /64). Venue Wi-Fi puts many honest users behind one.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnectionsPerAddress { get; init; } = 200;
+
+    /// <summary>Channels that one address may have created and that still exist.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxChannelsPerAddress { get; init; } = 50;
+
+    /// <summary>How many may wait for the floor in one channel; the next is denied.</summary>
+    [Range(1, 10_000)]
+    public int MaxFloorQueue { get; init; } = 16;
+
+    /// <summary>
+    /// After the transmit limit cut someone off, they may not take the floor again for this long, as a radio's
+    /// time-out timer locks the transmitter. Others who press meanwhile get it. Zero turns the lock off.
+    /// </summary>
+    public TimeSpan RekeyDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A connection must finish the SignalR handshake within this.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Browser origins, besides the server's own, whose pages may connect, e.g. "https://walkie.example.org".</summary>
+    public List<string> AllowedOrigins { get; init; } = [];
+
+    public RateLimitOptions RateLimits { get; init; } = new();
+
     public List<IceServerOptions> IceServers { get; init; } = [];
 
     public TurnOptions Turn { get; init; } = new();
@@ -65,9 +103,17 @@ internal static class WalkieOptionsValidation
         // SignalR's own rule: the client timeout must leave room for at least two missed pings.
         && o.ClientTimeoutInterval >= 2 * o.KeepAliveInterval
         && o.IceServers.Count <= 16
+        && o.RekeyDelay >= TimeSpan.Zero
+        && o.HandshakeTimeout > TimeSpan.Zero
+        && o.AllowedOrigins.All(IsOrigin)
+        && o.RateLimits.IsValid()
         && o.IceTransportPolicy is "all" or "relay"
         && o.Turn.IsValid()
         && o.IceServers.All(s => s.Urls.Count > 0 && s.Urls.All(IsIceUrl));
+
+    private static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && uri.GetLeftPart(UriPartial.Authority) == origin.TrimEnd('/');
 
     private static bool IsIceUrl(string url) =>
         url.StartsWith("stun:", StringComparison.Ordinal)

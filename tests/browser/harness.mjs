@@ -202,12 +202,23 @@ const collectPeerConnections = () => {
   };
 };
 
+// Records Content-Security-Policy violations, so tests can check the built client runs under the server's policy.
+const collectCspViolations = () => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+};
+
+export function cspViolations(user) {
+  return user.page.evaluate(() => window.__csp);
+}
+
 /** One person: their own browser context, the app at /c/{channel}, joined through the UI. */
 export async function openUser(browser, base, { channel = 'test', name, microphone = true, viewport } = {}) {
   const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [], viewport: viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${name}] page error`, e));
   await page.addInitScript(collectPeerConnections);
+  await page.addInitScript(collectCspViolations);
   await page.goto(`${base}/c/${channel}`);
   const user = { name, page, context, ptt: page.getByRole('button', { name: 'Push to talk' }) };
   if (name) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  energyOver, inboundEnergy, launchBrowser, openUser, press, release, screenshot, SILENT, startServer, waitConnected, waitHears,
+  cspViolations, energyOver, inboundEnergy, launchBrowser, openUser, press, release, screenshot, SILENT, startServer, waitConnected, waitHears,
 } from './harness.mjs';
 
 describe('talking in a channel', () => {
@@ -60,6 +60,8 @@ describe('talking in a channel', () => {
     // Packets already in flight may still land; after that the line must be silent.
     await energyOver(b, 300);
     assert.ok((await energyOver(b, 1500)) < SILENT, 'B still received audio after A released');
+    // The whole exchange ran under the server's Content-Security-Policy without tripping it.
+    assert.deepEqual([...await cspViolations(a), ...await cspViolations(b)], []);
   });
 
   test('with three people, a second talker queues, is not heard, and takes over when the first releases', async () => {

@@ -12,9 +12,10 @@ internal sealed record Participant(string Id, string Name, string ConnectionId)
 /// <summary>
 /// One channel: its members, its passcode and its floor. Every method takes the channel's lock, so membership,
 /// the floor and the order of events sent to members change together. Sends are started under the lock and not
-/// awaited: SignalR queues writes per connection in call order, and a slow member cannot stall the channel.
+/// awaited: SignalR queues writes per connection in call order, and a slow member cannot stall the channel
+/// (the outbox cuts off one whose backlog grows past its bound).
 /// </summary>
-internal sealed class Channel
+internal sealed partial class Channel
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Participant> _members = new(StringComparer.Ordinal);
@@ -26,18 +27,23 @@ internal sealed class Channel
     private ITimer? _timer;
     private long _timerGrant;
 
-    public Channel(string name, byte[]? passcodeHash, WalkieOptions options, TimeProvider time, IChannelClients clients, ILogger log)
+    public Channel(string name, byte[]? passcodeHash, string createdBy, WalkieOptions options, TimeProvider time, IChannelClients clients, ILogger log)
     {
         Name = name;
         PasscodeHash = passcodeHash;
+        CreatedBy = createdBy;
         _options = options;
         _time = time;
         _clients = clients;
         _log = log;
-        _floor = new FloorControl(options.TransmitLimit, options.FloorQueue, time);
+        _floor = new FloorControl(
+            new FloorRules(options.TransmitLimit, options.FloorQueue, options.MaxFloorQueue, options.RekeyDelay), time, _lock);
     }
 
     public string Name { get; }
+
+    /// <summary>The address that created the channel, charged with it until the channel is gone.</summary>
+    public string CreatedBy { get; }
 
     public byte[]? PasscodeHash { get; }
 
@@ -56,13 +62,13 @@ internal sealed class Channel
         lock (_lock)
         {
             var others = _members.Values.Select(m => m.Info).ToList();
-            Send(c => c.ParticipantJoined(joiner.Info));
+            SendAll(OutboxSize.Participant, c => c.ParticipantJoined(joiner.Info));
             _members.Add(joiner.Id, joiner);
-            _clients.Enter(joiner.ConnectionId, Name);
-            _log.LogInformation("{Participant} joined {Channel} ({Count} present)", joiner.Id, Name, _members.Count);
+            LogJoined(joiner.Id, Name, _members.Count);
             return new JoinResult(
                 joiner.Info,
                 Name,
+                PasscodeHash is not null,
                 others,
                 FloorEvent(_floor.State),
                 iceServers,
@@ -87,9 +93,8 @@ internal sealed class Channel
             {
                 return _members.Count;
             }
-            _clients.Exit(leaver.ConnectionId, Name);
-            _log.LogInformation("{Participant} left {Channel} ({Count} present)", participantId, Name, _members.Count);
-            Send(c => c.ParticipantLeft(new ParticipantLeftEvent(participantId)));
+            LogLeft(participantId, Name, _members.Count);
+            SendAll(OutboxSize.Participant, c => c.ParticipantLeft(new ParticipantLeftEvent(participantId)));
             Apply(_floor.Remove(participantId));
             return _members.Count;
         }
@@ -105,7 +110,8 @@ internal sealed class Channel
             return new FloorRequestResponse(
                 result.Outcome.ToString().ToLowerInvariant(),
                 result.Position,
-                result.Holder is { } h ? _members[h].Info : null);
+                result.Holder is { } h ? _members[h].Info : null,
+                result.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null);
         }
     }
 
@@ -127,7 +133,8 @@ internal sealed class Channel
             {
                 throw new WalkieError(ErrorCodes.UnknownParticipant, "there is no such participant in your channel");
             }
-            Observe(_clients.Connection(target.ConnectionId).Signal(new SignalEvent(fromId, description, candidate)));
+            var signal = new SignalEvent(fromId, description, candidate);
+            _clients.Send(target.ConnectionId, OutboxSize.Of(signal), c => c.Signal(signal));
         }
     }
 
@@ -158,15 +165,14 @@ internal sealed class Channel
         var floor = FloorEvent(change.State);
         if (change.RevokedFrom is { } revoked && _members.TryGetValue(revoked, out var loser))
         {
-            Observe(_clients.Connection(loser.ConnectionId).FloorRevoked(new FloorRevokedEvent(change.RevokeReason!)));
+            _clients.Send(loser.ConnectionId, OutboxSize.Small, c => c.FloorRevoked(new FloorRevokedEvent(change.RevokeReason!)));
         }
         if (change.GrantedFromQueue is { } granted)
         {
-            Observe(_clients.Connection(_members[granted].ConnectionId).FloorGranted(new FloorGrantedEvent(floor.ExpiresAt)));
+            _clients.Send(_members[granted].ConnectionId, OutboxSize.Small, c => c.FloorGranted(new FloorGrantedEvent(floor.ExpiresAt)));
         }
-        Send(c => c.FloorChanged(floor));
-        _log.LogInformation("Floor of {Channel}: {Holder} holds, {Queued} queued, revoked {Revoked}",
-            Name, floor.Holder?.Id ?? "nobody", floor.Queue.Count, change.RevokedFrom ?? "none");
+        SendAll(OutboxSize.Of(floor), c => c.FloorChanged(floor));
+        LogFloor(Name, floor.Holder?.Id, floor.Queue.Count, change.RevokedFrom);
         ArmTimer(change.State);
     }
 
@@ -207,18 +213,24 @@ internal sealed class Channel
         }
     }
 
-    private void Send(Func<IChannelClient, Task> send)
+    /// <summary>
+    /// One send per member rather than one to a SignalR group: each member's backlog is then counted on its own,
+    /// so a member who stops reading is cut off without holding up or charging anyone else.
+    /// </summary>
+    private void SendAll(int bytes, Func<IChannelClient, Task> send)
     {
-        if (_members.Count > 0)
+        foreach (var member in _members.Values)
         {
-            Observe(send(_clients.Channel(Name)));
+            _clients.Send(member.ConnectionId, bytes, send);
         }
     }
 
-    private void Observe(Task send) =>
-        send.ContinueWith(
-            t => _log.LogDebug(t.Exception, "A send in {Channel} failed", Name),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} joined {Channel} ({Count} present)")]
+    private partial void LogJoined(string participant, string channel, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} left {Channel} ({Count} present)")]
+    private partial void LogLeft(string participant, string channel, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Floor of {Channel}: {Holder} holds, {Queued} queued, revoked {Revoked}")]
+    private partial void LogFloor(string channel, string? holder, int queued, string? revoked);
 }

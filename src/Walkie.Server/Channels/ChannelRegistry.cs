@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server.Channels;
 
@@ -18,6 +19,7 @@ internal sealed class ChannelRegistry(
     TimeProvider time,
     IChannelClients clients,
     IceServerProvider ice,
+    ClientTable addresses,
     ILogger<ChannelRegistry> log)
 {
     private readonly Lock _gate = new();
@@ -35,7 +37,8 @@ internal sealed class ChannelRegistry(
             ? m
             : throw new WalkieError(ErrorCodes.NotJoined, "join a channel first");
 
-    public JoinResult Join(string connectionId, JoinRequest request)
+    /// <param name="address">The caller's address key, charged with the channels it creates and its wrong passcodes.</param>
+    public JoinResult Join(string connectionId, string address, JoinRequest request)
     {
         var channelName = ChannelInput.Channel(request.Channel);
         var name = ChannelInput.Name(request.Name);
@@ -48,12 +51,7 @@ internal sealed class ChannelRegistry(
             if (_channels.TryGetValue(channelName, out var existing))
             {
                 // Refuse before leaving the old channel: a failed join loses nothing.
-                if (existing.PasscodeHash is { } expected && !ChannelInput.PasscodeMatches(expected, passcode))
-                {
-                    throw passcode is null
-                        ? new WalkieError(ErrorCodes.PasscodeRequired, "this channel needs a passcode")
-                        : new WalkieError(ErrorCodes.WrongPasscode, "that passcode is not right for this channel");
-                }
+                CheckPasscode(existing, address, passcode);
                 if (existing.Count - (rejoining ? 1 : 0) >= _options.MaxParticipantsPerChannel)
                 {
                     throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {_options.MaxParticipantsPerChannel} participants");
@@ -63,6 +61,10 @@ internal sealed class ChannelRegistry(
             {
                 throw new WalkieError(ErrorCodes.ServerFull, $"this server already has {_options.MaxChannels} channels");
             }
+            else if (!addresses.TryCreateChannel(address))
+            {
+                throw new WalkieError(ErrorCodes.ChannelLimit, $"your address already started {_options.MaxChannelsPerAddress} channels that are still open");
+            }
 
             if (previous is not null)
             {
@@ -70,7 +72,7 @@ internal sealed class ChannelRegistry(
             }
             if (!_channels.TryGetValue(channelName, out var channel))
             {
-                channel = new Channel(channelName, passcode, _options, time, clients, log);
+                channel = new Channel(channelName, passcode, address, _options, time, clients, log);
                 _channels.Add(channelName, channel);
             }
             var self = new Participant(NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);
@@ -99,7 +101,39 @@ internal sealed class ChannelRegistry(
             // An empty channel is forgotten with its passcode, so the next joiner starts it afresh.
             _channels.Remove(membership.Channel.Name);
             membership.Channel.Close();
+            addresses.ChannelRemoved(membership.Channel.CreatedBy);
         }
+    }
+
+    /// <summary>
+    /// While an address is locked out of a channel, every passcode it presents there is refused alike, right or
+    /// wrong, so guessing learns nothing until the wait is over. A passcode for an open channel is refused too:
+    /// its sender believes the channel is private, and must not talk in it unaware that anyone may listen.
+    /// </summary>
+    private void CheckPasscode(Channel channel, string address, byte[]? presented)
+    {
+        if (channel.PasscodeHash is not { } expected)
+        {
+            if (presented is not null)
+            {
+                throw new WalkieError(ErrorCodes.ChannelOpen, "this channel has no passcode, so anyone may join it; join without one or pick another name");
+            }
+            return;
+        }
+        if (presented is null)
+        {
+            throw new WalkieError(ErrorCodes.PasscodeRequired, "this channel needs a passcode");
+        }
+        if (addresses.PasscodeLockout(address, channel.Name) is { } wait)
+        {
+            throw WalkieError.RateLimited("too many wrong passcodes for this channel", wait);
+        }
+        if (!ChannelInput.PasscodeMatches(expected, presented))
+        {
+            addresses.PasscodeFailed(address, channel.Name);
+            throw new WalkieError(ErrorCodes.WrongPasscode, "that passcode is not right for this channel");
+        }
+        addresses.PasscodeSucceeded(address, channel.Name);
     }
 
     /// <summary>Random, so ids reveal nothing about connections or join order and cannot be guessed.</summary>

@@ -1,17 +1,21 @@
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server.Channels;
 
 internal static class ChannelsExtensions
 {
+    public const string HubPath = "/hubs/channel";
+
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WalkieOptions>()
             .BindConfiguration(WalkieOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(WalkieOptionsValidation.IsValid, "Walkie options are inconsistent: check timeouts and ICE server URLs")
+            .Validate(WalkieOptionsValidation.IsValid, "Walkie options are inconsistent: check timeouts, origins, rate limits and ICE server URLs")
             .ValidateOnStart();
 
         var options = configuration.GetSection(WalkieOptions.Section).Get<WalkieOptions>() ?? new WalkieOptions();
@@ -20,19 +24,39 @@ internal static class ChannelsExtensions
             hub.MaximumReceiveMessageSize = options.MaxMessageBytes;
             hub.KeepAliveInterval = options.KeepAliveInterval;
             hub.ClientTimeoutInterval = options.ClientTimeoutInterval;
+            hub.HandshakeTimeout = options.HandshakeTimeout;
+            hub.MaximumParallelInvocationsPerClient = 1;
             hub.EnableDetailedErrors = false;
+            // Outermost first: rate-limit refusals are WalkieErrors that the error filter turns into codes.
             hub.AddFilter<ErrorCodeFilter>();
+            hub.AddFilter<HubRateLimits>();
         });
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IChannelClients, HubChannelClients>();
+        services.AddSingleton<IChannelClients, Outbox>();
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton<ChannelRegistry>();
         return services;
     }
 
+    /// <summary>
+    /// MapHub's own steps, with connection middleware in front of the hub. WebSockets only: every browser that
+    /// has WebRTC has them, and the fallbacks would each be one more way in.
+    /// </summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder app)
     {
-        app.MapHub<ChannelHub>("/hubs/channel");
+        var clients = app.ServiceProvider.GetRequiredService<ClientTable>();
+        var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WalkieOptions>>().Value;
+        app.MapConnections(
+                HubPath,
+                new HttpConnectionDispatcherOptions
+                {
+                    Transports = HttpTransportType.WebSockets,
+                    TransportMaxBufferSize = options.MaxMessageBytes,
+                    ApplicationMaxBufferSize = 64 * 1024,
+                },
+                connection => connection.UseConnectionActivity(clients, time).UseHub<ChannelHub>())
+            .WithMetadata(new HubMetadata(typeof(ChannelHub)));
         return app;
     }
 }

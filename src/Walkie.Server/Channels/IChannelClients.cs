@@ -1,45 +1,24 @@
-using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Hubs;
 
 namespace Walkie.Server.Channels;
 
-/// <summary>How channels reach connections. The hub context in production, a recorder in unit tests.</summary>
+/// <summary>How channels reach connections: the outbox in production, a recorder in unit tests.</summary>
 internal interface IChannelClients
 {
-    IChannelClient Connection(string connectionId);
-
-    /// <summary>Everyone who has entered the channel.</summary>
-    IChannelClient Channel(string channel);
-
-    void Enter(string connectionId, string channel);
-
-    void Exit(string connectionId, string channel);
+    /// <summary>Starts one send to one connection, charging about <paramref name="bytes"/> to its backlog until written.</summary>
+    void Send(string connectionId, int bytes, Func<IChannelClient, Task> send);
 }
 
-/// <summary>
-/// Channels are SignalR groups: a group send serialises the message once and visits only the group's connections,
-/// where sending to a list of connection ids scans every connection on the server.
-/// </summary>
-internal sealed class HubChannelClients(IHubContext<ChannelHub, IChannelClient> hub, ILogger<HubChannelClients> log) : IChannelClients
+/// <summary>Rough wire sizes of events, in bytes, for backlog accounting. They only need to be in proportion.</summary>
+internal static class OutboxSize
 {
-    public IChannelClient Connection(string connectionId) => hub.Clients.Client(connectionId);
+    public const int Small = 64;
+    public const int Participant = 128;
+    private const int PerListedParticipant = 96;
 
-    public IChannelClient Channel(string channel) => hub.Clients.Group(GroupName(channel));
+    public static int Of(FloorChangedEvent floor) => Small + PerListedParticipant * (1 + floor.Queue.Count);
 
-    // The in-memory lifetime manager changes groups synchronously, so the change is in place before the next send.
-    public void Enter(string connectionId, string channel) =>
-        Observe(hub.Groups.AddToGroupAsync(connectionId, GroupName(channel)));
-
-    public void Exit(string connectionId, string channel) =>
-        Observe(hub.Groups.RemoveFromGroupAsync(connectionId, GroupName(channel)));
-
-    private static string GroupName(string channel) => "channel:" + channel;
-
-    private void Observe(Task task)
-    {
-        if (!task.IsCompletedSuccessfully)
-        {
-            task.ContinueWith(t => log.LogWarning(t.Exception, "Changing a channel group failed"), TaskContinuationOptions.OnlyOnFaulted);
-        }
-    }
+    public static int Of(SignalEvent signal) =>
+        Participant + (signal.Description?.Sdp?.Length ?? 0)
+        + (signal.Candidate is { } c ? (c.Candidate?.Length ?? 0) + (c.SdpMid?.Length ?? 0) + (c.UsernameFragment?.Length ?? 0) : 0);
 }

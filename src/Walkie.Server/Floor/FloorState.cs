@@ -23,7 +23,8 @@ internal abstract record FloorState
 
 internal enum RequestOutcome { Granted, Queued, Denied }
 
-internal sealed record FloorRequestResult(RequestOutcome Outcome, string? Holder = null, int? Position = null);
+/// <param name="RetryAfter">Set when a denial ends by itself, such as the wait after being cut off by the time limit.</param>
+internal sealed record FloorRequestResult(RequestOutcome Outcome, string? Holder = null, int? Position = null, TimeSpan? RetryAfter = null);
 
 /// <summary>What one transition did, so the caller can tell the right people.</summary>
 /// <param name="GrantedFromQueue">A queued participant that now holds the floor.</param>

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Channels;
 using Walkie.Server.Ice;
+using Walkie.Server.Protection;
 using Walkie.Server.Signaling;
 
 namespace Walkie.Server.Hubs;
@@ -10,20 +10,20 @@ namespace Walkie.Server.Hubs;
 /// The wire entry point. Arguments arrive as raw JSON so that a wrong shape gets a coded error
 /// instead of SignalR's generic binding failure; everything else is forwarded to the registry.
 /// </summary>
-internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice) : Hub<IChannelClient>
+internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice, ClientTable clients) : Hub<IChannelClient>
 {
     private readonly ChannelRegistry _channels = channels;
 
-    public JoinResult Join(JsonElement request) =>
-        _channels.Join(Context.ConnectionId, HubArguments.Read<JoinRequest>(request));
+    public JoinResult Join(HubArgument request) =>
+        _channels.Join(Context.ConnectionId, Address, HubArguments.Read<JoinRequest>(request));
 
-    public void Leave(JsonElement request)
+    public void Leave(HubArgument request)
     {
         HubArguments.Read<EmptyRequest>(request);
         _channels.Leave(Context.ConnectionId);
     }
 
-    public void Signal(JsonElement request)
+    public void Signal(HubArgument request)
     {
         var signal = HubArguments.Read<SignalRequest>(request);
         SignalRules.Validate(signal);
@@ -31,14 +31,14 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
         channel.Relay(self.Id, signal.To!, signal.Description, signal.Candidate);
     }
 
-    public FloorRequestResponse RequestFloor(JsonElement request)
+    public FloorRequestResponse RequestFloor(HubArgument request)
     {
         HubArguments.Read<EmptyRequest>(request);
         var (channel, self) = _channels.Find(Context.ConnectionId);
         return channel.RequestFloor(self.Id);
     }
 
-    public void ReleaseFloor(JsonElement request)
+    public void ReleaseFloor(HubArgument request)
     {
         HubArguments.Read<EmptyRequest>(request);
         var (channel, self) = _channels.Find(Context.ConnectionId);
@@ -46,7 +46,7 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
     }
 
     /// <summary>Fresh TURN credentials for an ICE restart after the ones from Join expired.</summary>
-    public IceServersResult RefreshIceServers(JsonElement request)
+    public IceServersResult RefreshIceServers(HubArgument request)
     {
         HubArguments.Read<EmptyRequest>(request);
         var (_, self) = _channels.Find(Context.ConnectionId);
@@ -58,4 +58,6 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
         _channels.Leave(Context.ConnectionId);
         return Task.CompletedTask;
     }
+
+    private string Address => clients.Find(Context.ConnectionId)?.Address ?? ClientTable.KeyOf(Context.GetHttpContext()?.Connection.RemoteIpAddress);
 }

@@ -11,8 +11,9 @@ internal static class HubArguments
     };
 
     /// <summary>Every hub method takes exactly one JSON object; anything else is a bad request.</summary>
-    public static T Read<T>(JsonElement argument)
+    public static T Read<T>(HubArgument raw)
     {
+        var argument = raw.Json;
         if (argument.ValueKind != JsonValueKind.Object)
         {
             throw WalkieError.BadRequest($"expected one object argument, got {argument.ValueKind.ToString().ToLowerInvariant()}");

@@ -31,6 +31,7 @@ public sealed record IceServer(
 public sealed record JoinResult(
     ParticipantInfo Self,
     string Channel,
+    bool Private,
     IReadOnlyList<ParticipantInfo> Participants,
     FloorChangedEvent Floor,
     IReadOnlyList<IceServer> IceServers,
@@ -43,7 +44,8 @@ public sealed record IceServersResult(IReadOnlyList<IceServer> IceServers, strin
 public sealed record FloorRequestResponse(
     string Outcome,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Position,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParticipantInfo? Holder);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParticipantInfo? Holder,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RetryAfterMs);
 
 public sealed record ParticipantLeftEvent(string Id);
 

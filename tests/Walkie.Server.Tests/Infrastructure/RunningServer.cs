@@ -28,6 +28,8 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public TimeSpan KeepAlive { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public Uri Address { get; }
 
     public Uri HubUrl => new(Address, "/hubs/channel");

@@ -54,9 +54,18 @@ public class FloorTests : IAsyncLifetime
         await using var bob = await _server.JoinAsync("crew", "Bob");
         await ann.InvokeAsync("RequestFloor", new { });
         await bob.InvokeAsync("ReleaseFloor", new { });
+
+        // A stranger's release must leave Ann on air: Bob's own request still queues behind her.
+        var queued = await bob.InvokeAsync("RequestFloor", new { });
+        Assert.Equal(("queued", ann.Id), (queued.Str("outcome"), queued.GetProperty("holder").Str("id")));
+        await using var late = await _server.ConnectAsync();
+        Assert.Equal(ann.Id, (await late.JoinAsync("crew", "Late")).GetProperty("floor").HolderId());
+
+        await bob.InvokeAsync("ReleaseFloor", new { });
         await ann.InvokeAsync("ReleaseFloor", new { });
-        var changes = new[] { await bob.NextAsync("FloorChanged"), await bob.NextAsync("FloorChanged") };
+        var changes = new[] { await late.NextAsync("FloorChanged"), await late.NextAsync("FloorChanged") };
         Assert.Equal([ann.Id, null], changes.Select(c => c.HolderId()));
+        Assert.Equal(0, changes[0].GetProperty("queue").GetArrayLength());
     }
 
     [Fact]

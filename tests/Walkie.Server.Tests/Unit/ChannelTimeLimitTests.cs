@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Walkie.Server.Channels;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server.Tests.Unit;
 
@@ -14,14 +15,15 @@ public class ChannelTimeLimitTests
 
     private ChannelRegistry NewRegistry(int limitSeconds) =>
         new(Options.Create(new WalkieOptions { TransmitLimit = TimeSpan.FromSeconds(limitSeconds) }),
-            _time, _clients, new IceServerProvider(Options.Create(new WalkieOptions()), _time), NullLogger<ChannelRegistry>.Instance);
+            _time, _clients, new IceServerProvider(Options.Create(new WalkieOptions()), _time),
+            new ClientTable(Options.Create(new WalkieOptions()), _time), NullLogger<ChannelRegistry>.Instance);
 
     [Fact]
     public void TheTimeLimitRevokesTheHolderAndGrantsTheQueueHead()
     {
         var registry = NewRegistry(30);
-        var a = registry.Join("ca", new JoinRequest("x", "Ann", null));
-        var b = registry.Join("cb", new JoinRequest("x", "Bob", null));
+        var a = registry.Join("ca", "198.51.100.7", new JoinRequest("x", "Ann", null));
+        var b = registry.Join("cb", "198.51.100.7", new JoinRequest("x", "Bob", null));
         var channel = registry.Find("ca").Channel;
         channel.RequestFloor(a.Self.Id);
         channel.RequestFloor(b.Self.Id);
@@ -44,7 +46,7 @@ public class ChannelTimeLimitTests
     public void AReleasedFloorIsNotRevokedLater()
     {
         var registry = NewRegistry(30);
-        var a = registry.Join("ca", new JoinRequest("x", "Ann", null));
+        var a = registry.Join("ca", "198.51.100.7", new JoinRequest("x", "Ann", null));
         var channel = registry.Find("ca").Channel;
         channel.RequestFloor(a.Self.Id);
         _time.Advance(TimeSpan.FromSeconds(10));
@@ -60,7 +62,7 @@ public class ChannelTimeLimitTests
     public void AZeroLimitNeverRevokes()
     {
         var registry = NewRegistry(0);
-        var a = registry.Join("ca", new JoinRequest("x", "Ann", null));
+        var a = registry.Join("ca", "198.51.100.7", new JoinRequest("x", "Ann", null));
         registry.Find("ca").Channel.RequestFloor(a.Self.Id);
         _time.Advance(TimeSpan.FromHours(2));
         Assert.Empty(_clients.To<FloorRevokedEvent>("ca"));

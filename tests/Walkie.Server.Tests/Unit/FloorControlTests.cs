@@ -7,8 +7,81 @@ public class FloorControlTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
 
-    private FloorControl NewFloor(bool queueing = true, int limitSeconds = 30) =>
-        new(TimeSpan.FromSeconds(limitSeconds), queueing, _time);
+    private FloorControl NewFloor(bool queueing = true, int limitSeconds = 30, int maxQueue = 16, double rekeySeconds = 2, Lock? owner = null) =>
+        new(new FloorRules(TimeSpan.FromSeconds(limitSeconds), queueing, maxQueue, TimeSpan.FromSeconds(rekeySeconds)), _time, owner);
+
+    [Fact]
+    public void TheQueueIsBoundedAndTheNextRequestIsDenied()
+    {
+        var floor = NewFloor(maxQueue: 2);
+        floor.Request("a");
+        Assert.Equal(RequestOutcome.Queued, floor.Request("b").Result.Outcome);
+        Assert.Equal(RequestOutcome.Queued, floor.Request("c").Result.Outcome);
+        var (denied, change) = floor.Request("d");
+        Assert.Equal((RequestOutcome.Denied, "a"), (denied.Outcome, denied.Holder));
+        Assert.Null(change);
+        Assert.Equal(["b", "c"], Assert.IsType<FloorState.Held>(floor.State).Queue);
+    }
+
+    [Fact]
+    public void SomeoneCutOffByTheLimitCannotRetakeAnIdleFloorUntilTheRekeyDelayPassed()
+    {
+        var floor = NewFloor(limitSeconds: 30, rekeySeconds: 2);
+        floor.Request("bot");
+        var grant = Assert.IsType<FloorState.Held>(floor.State).Grant;
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal("bot", floor.Expire(grant)!.RevokedFrom);
+
+        var (retake, change) = floor.Request("bot");
+        Assert.Equal(RequestOutcome.Denied, retake.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(2), retake.RetryAfter);
+        Assert.Null(change);
+
+        // A human who presses within the delay gets the floor, and the bot queues behind them.
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(RequestOutcome.Granted, floor.Request("human").Result.Outcome);
+        Assert.Equal((RequestOutcome.Queued, 1), (floor.Request("bot").Result.Outcome, floor.Request("bot").Result.Position));
+        floor.Release("human");
+        Assert.Equal("bot", Assert.IsType<FloorState.Held>(floor.State).Holder);
+    }
+
+    [Fact]
+    public void AfterTheRekeyDelayTheFloorIsGrantedAgain()
+    {
+        var floor = NewFloor(limitSeconds: 30, rekeySeconds: 2);
+        floor.Request("bot");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        floor.Expire(Assert.IsType<FloorState.Held>(floor.State).Grant);
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.Equal(RequestOutcome.Denied, floor.Request("bot").Result.Outcome);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(RequestOutcome.Granted, floor.Request("bot").Result.Outcome);
+    }
+
+    [Fact]
+    public void AVoluntaryReleaseCannotJumpAheadOfTheQueue()
+    {
+        var floor = NewFloor();
+        floor.Request("a");
+        floor.Request("b");
+        floor.Release("a");
+        var (again, _) = floor.Request("a");
+        Assert.Equal((RequestOutcome.Queued, "b", 1), (again.Outcome, again.Holder, again.Position));
+    }
+
+    [Fact]
+    public void UsingTheFloorWithoutItsOwnersLockThrows()
+    {
+        var owner = new Lock();
+        var floor = NewFloor(owner: owner);
+        Assert.Throws<InvalidOperationException>(() => floor.Request("a"));
+        Assert.Throws<InvalidOperationException>(() => floor.Release("a"));
+        Assert.Throws<InvalidOperationException>(() => floor.Expire(1));
+        lock (owner)
+        {
+            Assert.Equal(RequestOutcome.Granted, floor.Request("a").Result.Outcome);
+        }
+    }
 
     [Fact]
     public void IdleFloorIsGrantedWithExpiry()

@@ -9,28 +9,12 @@ internal sealed class RecordingClients : IChannelClients
 {
     public ConcurrentQueue<(string Connection, string Event, object Body)> Sent { get; } = new();
 
-    public IChannelClient Connection(string connectionId) => new Recorder(this, [connectionId]);
-
-    private readonly Dictionary<string, HashSet<string>> _channels = [];
-
-    public IChannelClient Channel(string channel) =>
-        new Recorder(this, _channels.TryGetValue(channel, out var members) ? [.. members] : []);
-
-    public void Enter(string connectionId, string channel)
-    {
-        if (!_channels.TryGetValue(channel, out var members))
-        {
-            _channels[channel] = members = [];
-        }
-        members.Add(connectionId);
-    }
-
-    public void Exit(string connectionId, string channel) => _channels.GetValueOrDefault(channel)?.Remove(connectionId);
+    public void Send(string connectionId, int bytes, Func<IChannelClient, Task> send) => send(new Recorder(this, connectionId));
 
     public List<T> To<T>(string connection) =>
         [.. Sent.Where(s => s.Connection == connection && s.Body is T).Select(s => (T)s.Body)];
 
-    private sealed class Recorder(RecordingClients owner, IReadOnlyList<string> to) : IChannelClient
+    private sealed class Recorder(RecordingClients owner, string to) : IChannelClient
     {
         public Task ParticipantJoined(ParticipantInfo participant) => Record(nameof(ParticipantJoined), participant);
         public Task ParticipantLeft(ParticipantLeftEvent participant) => Record(nameof(ParticipantLeft), participant);
@@ -41,10 +25,7 @@ internal sealed class RecordingClients : IChannelClients
 
         private Task Record(string name, object body)
         {
-            foreach (var c in to)
-            {
-                owner.Sent.Enqueue((c, name, body));
-            }
+            owner.Sent.Enqueue((to, name, body));
             return Task.CompletedTask;
         }
     }

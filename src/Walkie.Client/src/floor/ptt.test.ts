@@ -60,6 +60,11 @@ describe('push to talk', () => {
     expect(run([{ type: 'release' }], denied.state).state).toEqual({ phase: 'idle' });
   });
 
+  it('is denied with nobody holding right after the time limit cut us off', () => {
+    const rekey: PttEvent = { type: 'answer', now: 1000, limitMs: 30000, result: { outcome: 'denied', retryAfterMs: 1500 } };
+    expect(run([{ type: 'press' }, rekey])).toEqual({ state: { phase: 'denied', holder: null }, effects: ['request', 'busy-tone'] });
+  });
+
   it('gives the floor back if released before the answer', () => {
     expect(run([{ type: 'press' }, { type: 'release' }, answer('granted')])).toEqual({ state: { phase: 'idle' }, effects: ['request', 'release'] });
     expect(run([{ type: 'press' }, { type: 'release' }, answer('denied')]).effects).toEqual(['request']);

@@ -8,7 +8,8 @@ export type PttState =
   | { phase: 'cancelling' }
   | { phase: 'talking'; until: number | null }
   | { phase: 'queued'; position: number }
-  | { phase: 'denied'; holder: string }
+  /** holder is null when the floor is free but not ours yet: we were just cut off by the time limit. */
+  | { phase: 'denied'; holder: string | null }
   | { phase: 'revoked'; reason: string }
   | { phase: 'listen-only' };
 
@@ -79,7 +80,7 @@ export function ptt(state: PttState, event: PttEvent): Transition {
             case 'queued':
               return stay({ phase: 'queued', position: event.result.position });
             case 'denied':
-              return { state: { phase: 'denied', holder: event.result.holder.name }, effects: ['busy-tone'] };
+              return { state: { phase: 'denied', holder: event.result.holder?.name ?? null }, effects: ['busy-tone'] };
           }
           break;
         default:

@@ -46,7 +46,9 @@ export class ChannelConnection {
     private readonly callbacks: ChannelConnectionCallbacks,
   ) {
     this.hub = new signalR.HubConnectionBuilder()
-      .withUrl(url)
+      // WebSockets only, straight away: the server offers no other transport, and skipping negotiate saves a
+      // round trip and lets any node behind a load balancer take the connection.
+      .withUrl(url, { transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => nextRetryDelayMs(ctx.previousRetryCount, ctx.elapsedMilliseconds) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();

@@ -38,6 +38,8 @@ export interface JoinRequest {
 export interface JoinResult {
   self: ParticipantInfo;
   channel: string;
+  /** Whether the channel has a passcode; an open one is open to anyone who knows its name. */
+  private: boolean;
   participants: ParticipantInfo[];
   floor: FloorInfo;
   iceServers: RTCIceServer[];
@@ -59,7 +61,8 @@ export interface IceServersResult {
 export type FloorOutcome =
   | { outcome: 'granted' }
   | { outcome: 'queued'; position: number; holder: ParticipantInfo }
-  | { outcome: 'denied'; holder: ParticipantInfo };
+  /** No holder: the time limit just cut us off, and the floor is not ours again for retryAfterMs. */
+  | { outcome: 'denied'; holder?: ParticipantInfo; retryAfterMs?: number };
 
 export interface ServerEvents {
   ParticipantJoined: ParticipantInfo;

@@ -12,6 +12,7 @@ suite('push-to-talk captions', () => {
     expect(describe({ phase: 'queued', position: 1 }, 0)).toBe('Waiting: you are next');
     expect(describe({ phase: 'queued', position: 3 }, 0)).toBe('Waiting: number 3 in line');
     expect(describe({ phase: 'denied', holder: 'Bob' }, 0)).toBe('Busy: Bob is talking');
+    expect(describe({ phase: 'denied', holder: null }, 0)).toBe('Wait: your turn just ran out, others go first');
   });
 
   it('leaves out the Space bar on touch screens', () => {

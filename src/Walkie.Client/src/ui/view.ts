@@ -132,7 +132,7 @@ export function describe(ptt: PttState, now: number, touch = false): string {
     case 'queued':
       return ptt.position === 1 ? 'Waiting: you are next' : `Waiting: number ${ptt.position} in line`;
     case 'denied':
-      return `Busy: ${ptt.holder} is talking`;
+      return ptt.holder === null ? 'Wait: your turn just ran out, others go first' : `Busy: ${ptt.holder} is talking`;
     case 'revoked':
       return ptt.reason === 'time-limit' ? 'Time is up: release the button' : 'The channel was taken from you';
     case 'listen-only':
