@@ -6,6 +6,7 @@ import { ChannelConnection } from './signaling/channelConnection';
 import { HubError, validateJoin, type JoinResult, type ServerEvents } from './signaling/protocol';
 import { initialState, Store } from './store';
 import { bindPushToTalk } from './ui/pushToTalkInput';
+import { channelFromPath } from './ui/route';
 import { View } from './ui/view';
 
 // main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
@@ -51,8 +52,7 @@ bindPushToTalk(
   () => dispatch({ type: 'release' }),
 );
 
-const fromPath = /^\/c\/([^/]+)\/?$/.exec(location.pathname)?.[1];
-view.prefill(fromPath ? decodeURIComponent(fromPath) : '', localStorage.getItem('walkie.name') ?? '');
+view.prefill(channelFromPath(location.pathname), localStorage.getItem('walkie.name') ?? '');
 
 async function join(channel: string, name: string): Promise<void> {
   performance.mark('walkie:join');

@@ -91,7 +91,72 @@ export class HubError extends Error {
   }
 }
 
+// JavaScript's $ never matches before a trailing "\n" without the m flag; the server uses \z for the same.
 const channelPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const maxNameGraphemes = 32;
+/** One grapheme may hold any number of combining marks; this bounds what a name can carry. */
+export const maxNameUtf16 = 128;
+
+// The same sets as the server's NameChars.cs. Each is tested against one code point.
+const space = /^\p{Zs}$/u;
+const selector = /^[\u180B-\u180D\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]$/u;
+// Hangul fillers and the blank braille pattern are letters/symbols that render as nothing.
+const blank = /^[\u115F\u1160\u3164\uFFA0\u2800]$/u;
+const invisible = /^[\p{White_Space}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180D\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]$/u;
+const refusedInside = /^(?:\p{Cc}|\p{Co}|\p{Cn}|\p{Cs}|\p{Zl}|\p{Zp}|\uFFFD|(?![\u200C\u200D])\p{Cf})$/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export type NameProblem = 'length' | 'invisible' | 'unprintable';
+
+/**
+ * A display name must show who is talking, so, as on the server:
+ * 1. it is NFC-normalised, so a name typed precomposed or decomposed is one name;
+ * 2. invisible characters at either end are trimmed (whitespace, format characters, Hangul fillers, blank braille,
+ *    the grapheme joiner, lone selectors), and each run of spaces inside (U+0020, U+00A0, U+3000…) becomes one U+0020;
+ * 3. nothing visible left means refused;
+ * 4. inside, the only format characters allowed are ZWJ and ZWNJ (emoji sequences, Persian, Indic scripts); other
+ *    format, control (tabs and line breaks too), private-use, unassigned and surrogate code points, U+FFFD and blank
+ *    letters are refused;
+ * 5. it is 1–32 graphemes (a family emoji is one) and at most 128 UTF-16 units.
+ */
+export function normalizeName(raw: string): { name: string } | { problem: NameProblem } {
+  const chars = [...raw.normalize('NFC')];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && invisible.test(chars[start]!)) {
+    start++;
+  }
+  // A selector right after a visible base belongs to it: "❤️" keeps its emoji presentation.
+  while (end > start && invisible.test(chars[end - 1]!) && !(selector.test(chars[end - 1]!) && end - 2 >= start && !invisible.test(chars[end - 2]!))) {
+    end--;
+  }
+  if (start === end) {
+    return { problem: /^\p{White_Space}*$/u.test(raw) ? 'length' : 'invisible' };
+  }
+  let name = '';
+  for (let i = start; i < end; i++) {
+    const c = chars[i]!;
+    // Only spaces collapse; a tab or line break inside is a control character and is refused.
+    if (space.test(c)) {
+      name += space.test(chars[i - 1]!) ? '' : ' ';
+    } else if (refusedInside.test(c) || blank.test(c)) {
+      return { problem: 'unprintable' };
+    } else {
+      name += c;
+    }
+  }
+  if (name.length > maxNameUtf16 || [...graphemes.segment(name)].length > maxNameGraphemes) {
+    return { problem: 'length' };
+  }
+  return { name };
+}
+
+const nameMessages: Record<NameProblem, string> = {
+  length: 'Use 1–32 characters.',
+  invisible: 'Use at least one visible character.',
+  unprintable: 'Use printable characters only.',
+};
 
 /** The same rules the server applies, so a bad value never leaves the page. */
 export function validateJoin(channel: string, name: string): { channel?: string; name?: string } {
@@ -99,12 +164,9 @@ export function validateJoin(channel: string, name: string): { channel?: string;
   if (!channelPattern.test(channel)) {
     errors.channel = 'Use 1–64 letters, digits, - or _.';
   }
-  const trimmed = name.trim();
-  const length = [...trimmed].length;
-  if (length === 0 || length > 32) {
-    errors.name = 'Use 1–32 characters.';
-  } else if (/[\p{Cc}\p{Cf}]/u.test(trimmed)) {
-    errors.name = 'Use printable characters only.';
+  const checked = normalizeName(name);
+  if ('problem' in checked) {
+    errors.name = nameMessages[checked.problem];
   }
   return errors;
 }
