@@ -43,7 +43,7 @@ internal static partial class ChannelInput
         {
             throw Unprintable();
         }
-        var runes = NameChars.Trim(raw.Normalize(NormalizationForm.FormC));
+        var runes = NameChars.Trim(Normalized(raw));
         if (runes.Length == 0)
         {
             throw raw.All(char.IsWhiteSpace)
@@ -77,6 +77,19 @@ internal static partial class ChannelInput
             throw TooLong();
         }
         return result;
+    }
+
+    /// <summary>Normalize refuses noncharacters such as U+FFFE by throwing; for a name they are just unprintable.</summary>
+    private static string Normalized(string raw)
+    {
+        try
+        {
+            return raw.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            throw Unprintable();
+        }
     }
 
     private static bool IsSpace(Rune rune) => Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator;

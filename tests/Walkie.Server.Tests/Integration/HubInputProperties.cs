@@ -23,6 +23,8 @@ public partial class HubInputProperties(ITestOutputHelper output)
     {
         // Thousands of calls a second from four clients would trip per-method rate limits; this run is about input.
         ["Walkie:RateLimits:Enabled"] = "false",
+        // Generated wrong passcodes for "outside" would otherwise lock this address out of the final barrier join.
+        ["Walkie:RateLimits:FreePasscodeFailures"] = "1000",
         // Far above the handful of clients here, so channel-full never stands in for another refusal.
         ["Walkie:MaxParticipantsPerChannel"] = "64",
     };
@@ -116,20 +118,12 @@ public partial class HubInputProperties(ITestOutputHelper output)
         }
     }
 
-    /// <summary>
-    /// SignalR logs every refused call at Error with its HubException; any other Error or Critical line means an
-    /// exception escaped the hub or the connection.
-    /// </summary>
-    private void AssertNoUnhandledErrorLogged(RunningServer server)
+    /// <summary>Refusals are logged at Debug; an Error or Critical line means an exception escaped the hub or the connection.</summary>
+    private static void AssertNoUnhandledErrorLogged(RunningServer server)
     {
-        var errors = server.Logs.Where(line => line.StartsWith("Error:") || line.StartsWith("Critical:")).ToList();
-        var unhandled = errors.Where(line => !RefusedCall().IsMatch(line)).ToList();
-        output.WriteLine($"{errors.Count - unhandled.Count} refused calls logged at Error");
-        Assert.True(unhandled.Count == 0, $"{unhandled.Count} unhandled errors logged, the first:\n{unhandled.FirstOrDefault()}");
+        var errors = server.Logs.Where(line => line.StartsWith("Error:", StringComparison.Ordinal) || line.StartsWith("Critical:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, $"{errors.Count} errors logged, the first:\n{errors.FirstOrDefault()}");
     }
 
     private static string NewPasscode() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-
-    [GeneratedRegex(@"^Error: Failed to invoke hub method '\w+'\. Microsoft\.AspNetCore\.SignalR\.HubException: ")]
-    private static partial Regex RefusedCall();
 }

@@ -89,6 +89,8 @@ public class ChannelInputTests
     [InlineData("Ann\u2028Lee")]
     [InlineData("rtl\u202Eoverride")]
     [InlineData("Ann\u202Eevil")]
+    [InlineData("\uFFFEZ\u0300\u0301\uFEFF\uD83C\uDFFB")]
+    [InlineData("Ann\uFFFF")]
     [InlineData("Ann\u2066isolate\u2069")]
     [InlineData("An\u200Bn")]
     [InlineData("An\U000E0041n")]

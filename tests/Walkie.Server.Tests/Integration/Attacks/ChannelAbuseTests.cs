@@ -9,7 +9,11 @@ public class ChannelAbuseTests
     [Fact]
     public async Task PasscodeGuessesBackOffAndARightGuessDuringTheWaitIsRefusedAlike()
     {
-        await using var server = await RunningServer.StartAsync(new() { ["Walkie:RateLimits:Join:Burst"] = "1000", ["Walkie:RateLimits:Join:PerSecond"] = "1000" });
+        await using var server = await RunningServer.StartAsync(new()
+        {
+            ["Walkie:RateLimits:Join:Burst"] = "1000",
+            ["Walkie:RateLimits:Join:AddressBurst"] = "1000",
+        });
         await using var owner = await server.JoinAsync("vault", "Owner", "4711");
         await using var guesser = await server.ConnectAsync();
 
