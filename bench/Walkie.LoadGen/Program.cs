@@ -7,12 +7,12 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Walkie.LoadGen;
 
 // Drives a running Walkie.Server with real SignalR clients and measures what one server carries.
-// Usage: Walkie.LoadGen --url http://127.0.0.1:5000 --server-pid PID [--clients 19500] [--room-size 10]
+// Usage: Walkie.LoadGen --url http://127.0.0.1:5000 --server-pid PID [--clients 18500] [--room-size 10]
 //        [--churn 250,500,1000,2000] [--relay 1000,2000,4000,8000] [--step-seconds 10] [--out bench/results]
 var opts = ParseArgs(args);
 var url = new Uri(new Uri(opts["url"]), "/hubs/channel");
 var probe = new ServerProbe(int.Parse(opts["server-pid"], CultureInfo.InvariantCulture));
-var target = Int("clients", 19_500);
+var target = Int("clients", 18_500);
 var roomSize = Int("room-size", 10);
 var stepSeconds = Int("step-seconds", 10);
 var outDir = opts.GetValueOrDefault("out", "bench/results");
