@@ -93,26 +93,22 @@ public class ChannelAbuseTests
             // A channel that empties gives its creator the slot back.
             await squatters[0].DisposeAsync();
             squatters.RemoveAt(0);
-            var deadline = DateTime.UtcNow + RunningServer.Timeout;
-            while (true)
+            await Eventually.Holds(async () =>
             {
                 try
                 {
                     await squatters[^2].InvokeAsync("Join", new { channel = "squat-new", name = "S", passcode = "x" });
-                    break;
+                    return true;
                 }
-                catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+                catch (InvalidOperationException)
                 {
-                    await Task.Delay(50);
+                    return false;
                 }
-            }
+            }, "the emptied channel's slot to come back");
         }
         finally
         {
-            foreach (var s in squatters)
-            {
-                await s.DisposeAsync();
-            }
+            await squatters.DisposeAllAsync();
         }
     }
 

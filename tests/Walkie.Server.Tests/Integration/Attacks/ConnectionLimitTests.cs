@@ -36,7 +36,7 @@ public class ConnectionLimitTests
             Assert.Equal("granted", (await ann.InvokeAsync("RequestFloor", new { })).Str("outcome"));
             await open[0].DisposeAsync();
             open.RemoveAt(0);
-            await Eventually(async () =>
+            await Eventually.Holds(async () =>
             {
                 var (again, _) = await RawHubClient.OpenAsync(server.HubUrl, Attacker);
                 if (again is null)
@@ -45,14 +45,11 @@ public class ConnectionLimitTests
                 }
                 open.Add(again);
                 return true;
-            });
+            }, "the closed connection's slot to come back");
         }
         finally
         {
-            foreach (var client in open)
-            {
-                await client.DisposeAsync();
-            }
+            await open.DisposeAllAsync();
         }
     }
 
@@ -93,10 +90,7 @@ public class ConnectionLimitTests
         }
         finally
         {
-            foreach (var client in open)
-            {
-                await client.DisposeAsync();
-            }
+            await open.DisposeAllAsync();
         }
     }
 
@@ -181,15 +175,5 @@ public class ConnectionLimitTests
 
         await using var ann = await server.JoinAsync("crew", "Ann");
         Assert.Equal("granted", (await ann.InvokeAsync("RequestFloor", new { })).Str("outcome"));
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + RunningServer.Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
-            await Task.Delay(50);
-        }
     }
 }
