@@ -74,12 +74,38 @@ public sealed record WalkieOptions
 
     public RateLimitOptions RateLimits { get; init; } = new();
 
+    public ResumeOptions Resume { get; init; } = new();
+
     public List<IceServerOptions> IceServers { get; init; } = [];
 
     public TurnOptions Turn { get; init; } = new();
 
     /// <summary>"all", or "relay" to make browsers use TURN only (locked-down networks, and tests).</summary>
     public string IceTransportPolicy { get; init; } = "all";
+}
+
+/// <summary>The "Walkie:Resume" section: coming back as the same participant after a dropped connection.</summary>
+public sealed record ResumeOptions
+{
+    /// <summary>
+    /// How long a member whose connection dropped keeps their id, name and place in the queue, for their client to
+    /// come back with its resume token. Zero makes a drop a leave.
+    /// </summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Signs resume tokens (at least 32 characters). Empty means a random key per process, so tokens do not survive a
+    /// restart; set the same key on every node for tokens that do, and that any node accepts.
+    /// </summary>
+    public string Key { get; init; } = "";
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Grace = {Grace}, Key = ***");
+        return true;
+    }
+
+    internal bool IsValid() => Grace >= TimeSpan.Zero && Grace <= TimeSpan.FromHours(1) && (Key.Length == 0 || Key.Length >= 32);
 }
 
 public sealed record IceServerOptions
@@ -104,6 +130,7 @@ internal static class WalkieOptionsValidation
         && o.ClientTimeoutInterval >= 2 * o.KeepAliveInterval
         && o.IceServers.Count <= 16
         && o.RekeyDelay >= TimeSpan.Zero
+        && o.Resume.IsValid()
         && o.HandshakeTimeout > TimeSpan.Zero
         && o.AllowedOrigins.All(IsOrigin)
         && o.RateLimits.IsValid()

@@ -19,16 +19,30 @@ internal sealed partial class Channel
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Participant> _members = new(StringComparer.Ordinal);
+
+    /// <summary>Members whose connection dropped, each with the timer that ends their resume grace.</summary>
+    private readonly Dictionary<string, ITimer> _away = new(StringComparer.Ordinal);
     private readonly FloorControl _floor;
     private readonly WalkieOptions _options;
     private readonly TimeProvider _time;
     private readonly IChannelClients _clients;
     private readonly ILogger _log;
+    private readonly Action<Channel, string> _graceEnded;
     private ITimer? _timer;
     private long _timerGrant;
 
-    public Channel(string name, byte[]? passcodeHash, string createdBy, WalkieOptions options, TimeProvider time, IChannelClients clients, ILogger log)
+    /// <param name="graceEnded">Called, outside the lock, when an away member's resume grace is over.</param>
+    public Channel(
+        string name,
+        byte[]? passcodeHash,
+        string createdBy,
+        WalkieOptions options,
+        TimeProvider time,
+        IChannelClients clients,
+        ILogger log,
+        Action<Channel, string> graceEnded)
     {
+        _graceEnded = graceEnded;
         Name = name;
         PasscodeHash = passcodeHash;
         CreatedBy = createdBy;
@@ -57,32 +71,101 @@ internal sealed partial class Channel
         lock (_lock) { return [.. _members.Values.Select(m => m.Name)]; }
     }
 
-    public JoinResult Add(Participant joiner, IReadOnlyList<IceServer> iceServers, string iceTransportPolicy)
+    public bool Has(string participantId)
+    {
+        lock (_lock) { return _members.ContainsKey(participantId); }
+    }
+
+    public JoinResult Add(Participant joiner, IReadOnlyList<IceServer> iceServers, string iceTransportPolicy, string resumeToken)
     {
         lock (_lock)
         {
-            var others = _members.Values.Select(m => m.Info).ToList();
+            var snapshot = Snapshot(joiner, iceServers, iceTransportPolicy, resumeToken, resumed: false);
             SendAll(OutboxSize.Participant, c => c.ParticipantJoined(joiner.Info));
             _members.Add(joiner.Id, joiner);
             LogJoined(joiner.Id, Name, _members.Count);
-            return new JoinResult(
-                joiner.Info,
-                Name,
-                PasscodeHash is not null,
-                others,
-                FloorEvent(_floor.State),
-                iceServers,
-                iceTransportPolicy,
-                new ChannelLimits(
-                    _options.MaxParticipantsPerChannel,
-                    (long)_options.TransmitLimit.TotalMilliseconds,
-                    _options.FloorQueue,
-                    SignalRules.MaxSdpBytes,
-                    SignalRules.MaxCandidateBytes,
-                    (long)_options.KeepAliveInterval.TotalMilliseconds),
-                SignalRules.NegotiationRule);
+            return snapshot;
         }
     }
+
+    /// <summary>
+    /// A member comes back on a new connection. Whatever connection they had is replaced, so nobody ever appears
+    /// twice; the others get ParticipantJoined with the same id, meaning "back, on a new connection". A holder's
+    /// floor is released: whoever was on air on the old connection is not on air on this one.
+    /// </summary>
+    /// <returns>The snapshot, and the replaced connection if it was still open, for the caller to close.</returns>
+    public (JoinResult Snapshot, string? Replaced) Resume(
+        string participantId, string connectionId, IReadOnlyList<IceServer> iceServers, string iceTransportPolicy, string resumeToken)
+    {
+        lock (_lock)
+        {
+            var old = _members[participantId];
+            string? replaced = null;
+            if (_away.Remove(participantId, out var grace))
+            {
+                grace.Dispose();
+            }
+            else
+            {
+                replaced = old.ConnectionId;
+                Apply(_floor.Away(participantId));
+            }
+            _floor.Back(participantId);
+            var back = old with { ConnectionId = connectionId };
+            _members[participantId] = back;
+            SendAll(OutboxSize.Participant, c => c.ParticipantJoined(back.Info), except: participantId);
+            LogResumed(participantId, Name);
+            return (Snapshot(back, iceServers, iceTransportPolicy, resumeToken, resumed: true), replaced);
+        }
+    }
+
+    /// <summary>
+    /// The member's connection dropped without a Leave. They stay, marked away, for the resume grace: their name is
+    /// reserved and a queued place kept, but they lose the floor at once.
+    /// </summary>
+    public void Away(string participantId)
+    {
+        lock (_lock)
+        {
+            if (!_members.ContainsKey(participantId) || _away.ContainsKey(participantId))
+            {
+                return;
+            }
+            _away[participantId] = _time.CreateTimer(
+                id => _graceEnded(this, (string)id!), participantId, _options.Resume.Grace, Timeout.InfiniteTimeSpan);
+            LogAway(participantId, Name);
+            SendAll(OutboxSize.Participant, c => c.ParticipantAway(new ParticipantAwayEvent(participantId)));
+            Apply(_floor.Away(participantId));
+        }
+    }
+
+    public bool IsAway(string participantId)
+    {
+        lock (_lock) { return _away.ContainsKey(participantId); }
+    }
+
+    private JoinResult Snapshot(Participant self, IReadOnlyList<IceServer> iceServers, string iceTransportPolicy, string resumeToken, bool resumed) =>
+        new(
+            self.Info,
+            Name,
+            PasscodeHash is not null,
+            [.. _members.Values.Where(m => m.Id != self.Id).Select(m => m.Info)],
+            [.. _away.Keys.Where(id => id != self.Id)],
+            FloorEvent(_floor.State),
+            iceServers,
+            iceTransportPolicy,
+            new ChannelLimits(
+                _options.MaxParticipantsPerChannel,
+                (long)_options.TransmitLimit.TotalMilliseconds,
+                _options.FloorQueue,
+                SignalRules.MaxSdpBytes,
+                SignalRules.MaxCandidateBytes,
+                (long)_options.KeepAliveInterval.TotalMilliseconds,
+                (long)_options.ClientTimeoutInterval.TotalMilliseconds,
+                (long)_options.Resume.Grace.TotalMilliseconds),
+            SignalRules.NegotiationRule,
+            resumeToken,
+            resumed);
 
     /// <returns>The number of members left.</returns>
     public int Remove(string participantId)
@@ -92,6 +175,10 @@ internal sealed partial class Channel
             if (!_members.Remove(participantId, out var leaver))
             {
                 return _members.Count;
+            }
+            if (_away.Remove(participantId, out var grace))
+            {
+                grace.Dispose();
             }
             LogLeft(participantId, Name, _members.Count);
             SendAll(OutboxSize.Participant, c => c.ParticipantLeft(new ParticipantLeftEvent(participantId)));
@@ -129,7 +216,7 @@ internal sealed partial class Channel
         lock (_lock)
         {
             EnsureMember(fromId);
-            if (toId == fromId || !_members.TryGetValue(toId, out var target))
+            if (toId == fromId || !_members.TryGetValue(toId, out var target) || _away.ContainsKey(toId))
             {
                 throw new WalkieError(ErrorCodes.UnknownParticipant, "there is no such participant in your channel");
             }
@@ -145,6 +232,11 @@ internal sealed partial class Channel
         {
             _timer?.Dispose();
             _timer = null;
+            foreach (var grace in _away.Values)
+            {
+                grace.Dispose();
+            }
+            _away.Clear();
         }
     }
 
@@ -217,11 +309,14 @@ internal sealed partial class Channel
     /// One send per member rather than one to a SignalR group: each member's backlog is then counted on its own,
     /// so a member who stops reading is cut off without holding up or charging anyone else.
     /// </summary>
-    private void SendAll(int bytes, Func<IChannelClient, Task> send)
+    private void SendAll(int bytes, Func<IChannelClient, Task> send, string? except = null)
     {
         foreach (var member in _members.Values)
         {
-            _clients.Send(member.ConnectionId, bytes, send);
+            if (member.Id != except && !_away.ContainsKey(member.Id))
+            {
+                _clients.Send(member.ConnectionId, bytes, send);
+            }
         }
     }
 
@@ -230,6 +325,12 @@ internal sealed partial class Channel
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} left {Channel} ({Count} present)")]
     private partial void LogLeft(string participant, string channel, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} is away from {Channel}")]
+    private partial void LogAway(string participant, string channel);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} is back in {Channel}")]
+    private partial void LogResumed(string participant, string channel);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Floor of {Channel}: {Holder} holds, {Queued} queued, revoked {Revoked}")]
     private partial void LogFloor(string channel, string? holder, int queued, string? revoked);

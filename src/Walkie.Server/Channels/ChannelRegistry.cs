@@ -20,6 +20,7 @@ internal sealed class ChannelRegistry(
     IChannelClients clients,
     IceServerProvider ice,
     ClientTable addresses,
+    ResumeTokens tokens,
     ILogger<ChannelRegistry> log)
 {
     private readonly Lock _gate = new();
@@ -46,6 +47,10 @@ internal sealed class ChannelRegistry(
 
         lock (_gate)
         {
+            if (TryResume(connectionId, channelName, request.Resume) is { } resumed)
+            {
+                return resumed;
+            }
             _byConnection.TryGetValue(connectionId, out var previous);
             var rejoining = previous?.Channel.Name == channelName;
             if (_channels.TryGetValue(channelName, out var existing))
@@ -72,11 +77,11 @@ internal sealed class ChannelRegistry(
             }
             if (!_channels.TryGetValue(channelName, out var channel))
             {
-                channel = new Channel(channelName, passcode, address, _options, time, clients, log);
+                channel = new Channel(channelName, passcode, address, _options, time, clients, log, GraceEnded);
                 _channels.Add(channelName, channel);
             }
             var self = new Participant(NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);
-            var result = channel.Add(self, ice.For(self.Id), ice.TransportPolicy);
+            var result = channel.Add(self, ice.For(self.Id), ice.TransportPolicy, tokens.Issue(channelName, self.Id));
             _byConnection[connectionId] = new Membership(channel, self);
             return result;
         }
@@ -93,15 +98,80 @@ internal sealed class ChannelRegistry(
         }
     }
 
+    /// <summary>
+    /// The connection is gone without a Leave: a dropped network, a reload, a closed tab. The member stays, away,
+    /// for the resume grace, so a client that comes back in time is the same participant again.
+    /// </summary>
+    public void Disconnected(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_byConnection.TryRemove(connectionId, out var membership))
+            {
+                return;
+            }
+            if (_options.Resume.Grace <= TimeSpan.Zero)
+            {
+                RemoveMember(membership.Channel, membership.Self.Id);
+                return;
+            }
+            membership.Channel.Away(membership.Self.Id);
+        }
+    }
+
+    /// <summary>
+    /// A valid token for a seat that still exists in this channel takes that seat back, whichever connection held
+    /// it: the passcode was checked when the token was issued. Anything else is an ordinary join.
+    /// </summary>
+    private JoinResult? TryResume(string connectionId, string channelName, string? token)
+    {
+        if (tokens.Read(token) is not var (tokenChannel, participantId)
+            || tokenChannel != channelName
+            || !_channels.TryGetValue(channelName, out var channel)
+            || !channel.Has(participantId))
+        {
+            return null;
+        }
+        if (_byConnection.TryGetValue(connectionId, out var previous) && previous.Self.Id != participantId)
+        {
+            LeaveLocked(connectionId, previous);
+        }
+        var (snapshot, replaced) = channel.Resume(
+            participantId, connectionId, ice.For(participantId), ice.TransportPolicy, tokens.Issue(channelName, participantId));
+        if (replaced is not null && replaced != connectionId)
+        {
+            // Closed at once, so the old connection can neither act for the member nor make them appear twice.
+            _byConnection.TryRemove(replaced, out _);
+            addresses.Find(replaced)?.Abort(ClientConnection.Replaced);
+        }
+        _byConnection[connectionId] = new Membership(channel, new Participant(participantId, snapshot.Self.Name, connectionId));
+        return snapshot;
+    }
+
+    private void GraceEnded(Channel channel, string participantId)
+    {
+        lock (_gate)
+        {
+            if (channel.IsAway(participantId))
+            {
+                RemoveMember(channel, participantId);
+            }
+        }
+    }
+
     private void LeaveLocked(string connectionId, Membership membership)
     {
         _byConnection.TryRemove(connectionId, out _);
-        if (membership.Channel.Remove(membership.Self.Id) == 0)
+        RemoveMember(membership.Channel, membership.Self.Id);
+    }
+
+    private void RemoveMember(Channel channel, string participantId)
+    {
+        if (channel.Remove(participantId) == 0 && _channels.Remove(channel.Name))
         {
             // An empty channel is forgotten with its passcode, so the next joiner starts it afresh.
-            _channels.Remove(membership.Channel.Name);
-            membership.Channel.Close();
-            addresses.ChannelRemoved(membership.Channel.CreatedBy);
+            channel.Close();
+            addresses.ChannelRemoved(channel.CreatedBy);
         }
     }
 

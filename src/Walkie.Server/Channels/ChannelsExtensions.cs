@@ -34,6 +34,7 @@ internal static class ChannelsExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IChannelClients, Outbox>();
         services.AddSingleton<IceServerProvider>();
+        services.AddSingleton<ResumeTokens>();
         services.AddSingleton<ChannelRegistry>();
         return services;
     }
@@ -57,6 +58,23 @@ internal static class ChannelsExtensions
                 },
                 connection => connection.UseConnectionActivity(clients, time).UseHub<ChannelHub>())
             .WithMetadata(new HubMetadata(typeof(ChannelHub)));
+        AnnounceShutdown(app.ServiceProvider);
         return app;
+    }
+
+    /// <summary>
+    /// Tells every client the server is going away, so it reconnects at once instead of waiting for a timeout.
+    /// Stopping callbacks run last-registered first, so this runs before SignalR's own, which closes the connections.
+    /// </summary>
+    private static void AnnounceShutdown(IServiceProvider services)
+    {
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var hub = services.GetRequiredService<IHubContext<ChannelHub, IChannelClient>>();
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            var sent = hub.Clients.All.ServerClosing(new ServerClosingEvent(RetryAfterMs: 250));
+            // Bounded: a client that does not read must not hold the shutdown up.
+            sent.Wait(TimeSpan.FromSeconds(1));
+        });
     }
 }

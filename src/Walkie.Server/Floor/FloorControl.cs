@@ -15,6 +15,7 @@ internal sealed class FloorControl(FloorRules rules, TimeProvider time, Lock? ow
 {
     public const string TimeLimitReason = "time-limit";
 
+    private readonly HashSet<string> _away = new(StringComparer.Ordinal);
     private long _grants;
 
     /// <summary>Who the time limit last cut off, and until when they may not take an idle floor.</summary>
@@ -54,6 +55,7 @@ internal sealed class FloorControl(FloorRules rules, TimeProvider time, Lock? ow
     public FloorChange? Remove(string id)
     {
         EnsureOwned();
+        _away.Remove(id);
         if (State is not FloorState.Held h)
         {
             return null;
@@ -68,6 +70,24 @@ internal sealed class FloorControl(FloorRules rules, TimeProvider time, Lock? ow
         }
         State = h with { Queue = h.Queue.Remove(id) };
         return new(State);
+    }
+
+    /// <summary>
+    /// A member's connection dropped: an absent person must not hold the floor, so a holder loses it at once; a
+    /// queued member keeps their place, and is passed over while away.
+    /// </summary>
+    public FloorChange? Away(string id)
+    {
+        EnsureOwned();
+        _away.Add(id);
+        return State is FloorState.Held h && h.Holder == id ? PassOn(h) : null;
+    }
+
+    /// <summary>The member is back; a place they kept in the queue counts again.</summary>
+    public void Back(string id)
+    {
+        EnsureOwned();
+        _away.Remove(id);
     }
 
     /// <summary>The transmit timer for <paramref name="grant"/> fired. Stale timers change nothing.</summary>
@@ -100,15 +120,16 @@ internal sealed class FloorControl(FloorRules rules, TimeProvider time, Lock? ow
         return null;
     }
 
+    /// <summary>The first present member of the queue gets the floor; those away before them keep their places.</summary>
     private FloorChange PassOn(FloorState.Held h)
     {
-        if (h.Queue.IsEmpty)
+        var next = h.Queue.FirstOrDefault(id => !_away.Contains(id));
+        if (next is null)
         {
             State = FloorState.Idle.Instance;
             return new(State);
         }
-        var next = h.Queue[0];
-        return new(GrantTo(next, h.Queue.RemoveAt(0)), GrantedFromQueue: next);
+        return new(GrantTo(next, h.Queue.Remove(next)), GrantedFromQueue: next);
     }
 
     private FloorState GrantTo(string id, System.Collections.Immutable.ImmutableList<string> queue)

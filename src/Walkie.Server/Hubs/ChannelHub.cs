@@ -55,7 +55,7 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        _channels.Leave(Context.ConnectionId);
+        _channels.Disconnected(Context.ConnectionId);
         return Task.CompletedTask;
     }
 

@@ -4,7 +4,8 @@ namespace Walkie.Server.Hubs;
 
 // The wire contract of /hubs/channel. docs/PROTOCOL.md describes every record here; keep the two in step.
 
-public sealed record JoinRequest(string? Channel, string? Name, string? Passcode);
+/// <param name="Resume">The resumeToken of an earlier Join, to come back as the same participant.</param>
+public sealed record JoinRequest(string? Channel, string? Name, string? Passcode, string? Resume = null);
 
 public sealed record SignalRequest(string? To, SessionDescription? Description, IceCandidate? Candidate);
 
@@ -21,7 +22,14 @@ public sealed record IceCandidate(
 public sealed record ParticipantInfo(string Id, string Name);
 
 public sealed record ChannelLimits(
-    int MaxParticipants, long TransmitLimitMs, bool FloorQueue, int MaxSdpBytes, int MaxCandidateBytes, long KeepAliveIntervalMs);
+    int MaxParticipants,
+    long TransmitLimitMs,
+    bool FloorQueue,
+    int MaxSdpBytes,
+    int MaxCandidateBytes,
+    long KeepAliveIntervalMs,
+    long ClientTimeoutMs,
+    long ResumeGraceMs);
 
 public sealed record IceServer(
     IReadOnlyList<string> Urls,
@@ -33,11 +41,14 @@ public sealed record JoinResult(
     string Channel,
     bool Private,
     IReadOnlyList<ParticipantInfo> Participants,
+    IReadOnlyList<string> Away,
     FloorChangedEvent Floor,
     IReadOnlyList<IceServer> IceServers,
     string IceTransportPolicy,
     ChannelLimits Limits,
-    string Negotiation);
+    string Negotiation,
+    string ResumeToken,
+    bool Resumed);
 
 public sealed record IceServersResult(IReadOnlyList<IceServer> IceServers, string IceTransportPolicy);
 
@@ -48,6 +59,12 @@ public sealed record FloorRequestResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RetryAfterMs);
 
 public sealed record ParticipantLeftEvent(string Id);
+
+/// <summary>A member whose connection dropped; they keep their place until the resume grace ends.</summary>
+public sealed record ParticipantAwayEvent(string Id);
+
+/// <summary>The server is shutting down; reconnect from retryAfterMs on, with jitter.</summary>
+public sealed record ServerClosingEvent(long RetryAfterMs);
 
 public sealed record SignalEvent(
     string From,
@@ -71,6 +88,8 @@ public interface IChannelClient
 {
     Task ParticipantJoined(ParticipantInfo participant);
     Task ParticipantLeft(ParticipantLeftEvent participant);
+    Task ParticipantAway(ParticipantAwayEvent participant);
+    Task ServerClosing(ServerClosingEvent closing);
     Task Signal(SignalEvent signal);
     Task FloorChanged(FloorChangedEvent floor);
     Task FloorGranted(FloorGrantedEvent grant);

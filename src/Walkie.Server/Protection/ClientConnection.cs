@@ -7,6 +7,7 @@ internal sealed class ClientConnection(string id, string address, ConnectionCont
 {
     public const string SlowReader = "slow-reader";
     public const string Silent = "silent";
+    public const string Replaced = "replaced";
 
     private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private long _queuedBytes;

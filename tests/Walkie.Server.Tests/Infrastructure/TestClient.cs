@@ -10,7 +10,7 @@ namespace Walkie.Server.Tests.Infrastructure;
 internal sealed class TestClient : IAsyncDisposable
 {
     public static readonly string[] EventNames =
-        ["ParticipantJoined", "ParticipantLeft", "Signal", "FloorChanged", "FloorGranted", "FloorRevoked"];
+        ["ParticipantJoined", "ParticipantLeft", "ParticipantAway", "Signal", "FloorChanged", "FloorGranted", "FloorRevoked", "ServerClosing"];
 
     private readonly ConcurrentDictionary<string, Channel<JsonElement>> _events = new();
 
@@ -41,12 +41,15 @@ internal sealed class TestClient : IAsyncDisposable
         return client;
     }
 
-    public async Task<JsonElement> JoinAsync(string channel, string name, string? passcode = null)
+    public async Task<JsonElement> JoinAsync(string channel, string name, string? passcode = null, string? resume = null)
     {
-        var result = await InvokeAsync("Join", new { channel, name, passcode });
+        var result = await InvokeAsync("Join", new { channel, name, passcode, resume });
         Self = result.GetProperty("self");
+        ResumeToken = result.GetProperty("resumeToken").GetString()!;
         return result;
     }
+
+    public string ResumeToken { get; private set; } = "";
 
     public Task<JsonElement> InvokeAsync(string method, object? argument) =>
         Connection.InvokeAsync<JsonElement>(method, argument).WaitAsync(RunningServer.Timeout);

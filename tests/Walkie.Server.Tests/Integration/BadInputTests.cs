@@ -77,7 +77,7 @@ public class BadInputTests : IAsyncLifetime
         _ = bob.Connection.SendAsync("Signal", new { to = ann.Id, description = new { type = "offer", sdp = new string('x', 70 * 1024) } });
         await closed.Task.WaitAsync(RunningServer.Timeout);
 
-        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantLeft")).Str("id"));
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantAway")).Str("id"));
         Assert.Empty(ann.Drain("Signal"));
         Assert.Equal("granted", (await ann.InvokeAsync("RequestFloor", new { })).Str("outcome"));
     }

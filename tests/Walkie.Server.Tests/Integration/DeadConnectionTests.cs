@@ -25,9 +25,9 @@ public class DeadConnectionTests
         await ann.NextAsync("FloorChanged", f => f.HolderId() == silent.Id);
 
         // Ann pings as asked and stays; the silent one is dropped after the 3 s timeout, plus at most a 1 s tick.
-        Assert.Equal(silent.Id, (await ann.NextAsync("ParticipantLeft", TimeSpan.FromSeconds(8))).Str("id"));
+        Assert.Equal(silent.Id, (await ann.NextAsync("ParticipantAway", TimeSpan.FromSeconds(8))).Str("id"));
         await ann.NextAsync("FloorChanged", f => f.HolderId() is null, TimeSpan.FromSeconds(1));
         Assert.InRange(sinceLastMessage.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(5));
-        Assert.Empty(ann.Drain("ParticipantLeft"));
+        Assert.Empty(ann.Drain("ParticipantAway"));
     }
 }

@@ -80,7 +80,7 @@ public class FloorTests : IAsyncLifetime
 
         await bob.DisposeAsync();
         var within = TimeSpan.FromSeconds(1);
-        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantLeft", within)).Str("id"));
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantAway", within)).Str("id"));
         await ann.NextAsync("FloorChanged", HeldBy(cy), within);
         await cy.NextAsync("FloorGranted", within);
     }

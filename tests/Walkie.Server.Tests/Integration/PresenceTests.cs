@@ -43,12 +43,14 @@ public class PresenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DisconnectingIsLeaving()
+    public async Task DisconnectingMakesAMemberAwayAndTheGraceEndMakesThemLeave()
     {
-        await using var ann = await _server.JoinAsync("crew", "Ann");
-        var bob = await _server.JoinAsync("crew", "Bob");
+        await using var server = await RunningServer.StartAsync(new() { ["Walkie:Resume:Grace"] = "00:00:00.500" });
+        await using var ann = await server.JoinAsync("crew", "Ann");
+        var bob = await server.JoinAsync("crew", "Bob");
         await bob.DisposeAsync();
-        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantLeft", TimeSpan.FromSeconds(1))).Str("id"));
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantAway", TimeSpan.FromSeconds(1))).Str("id"));
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantLeft", TimeSpan.FromSeconds(2))).Str("id"));
     }
 
     [Fact]

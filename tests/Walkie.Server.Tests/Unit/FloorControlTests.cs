@@ -70,6 +70,32 @@ public class FloorControlTests
     }
 
     [Fact]
+    public void AnAwayHolderLosesTheFloorAndAnAwayQueuedMemberIsPassedOverButKeepsTheirPlace()
+    {
+        var floor = NewFloor();
+        floor.Request("a");
+        floor.Request("b");
+        floor.Request("c");
+        Assert.Null(floor.Away("b"));
+        var change = floor.Away("a")!;
+        Assert.Equal("c", change.GrantedFromQueue);
+        Assert.Equal(["b"], Assert.IsType<FloorState.Held>(floor.State).Queue);
+
+        floor.Back("b");
+        Assert.Equal("b", floor.Release("c")!.GrantedFromQueue);
+    }
+
+    [Fact]
+    public void WithOnlyAwayMembersQueuedAReleaseLeavesTheFloorIdle()
+    {
+        var floor = NewFloor();
+        floor.Request("a");
+        floor.Request("b");
+        floor.Away("b");
+        Assert.IsType<FloorState.Idle>(floor.Release("a")!.State);
+    }
+
+    [Fact]
     public void UsingTheFloorWithoutItsOwnersLockThrows()
     {
         var owner = new Lock();

@@ -18,6 +18,8 @@ internal sealed class RecordingClients : IChannelClients
     {
         public Task ParticipantJoined(ParticipantInfo participant) => Record(nameof(ParticipantJoined), participant);
         public Task ParticipantLeft(ParticipantLeftEvent participant) => Record(nameof(ParticipantLeft), participant);
+        public Task ParticipantAway(ParticipantAwayEvent participant) => Record(nameof(ParticipantAway), participant);
+        public Task ServerClosing(ServerClosingEvent closing) => Record(nameof(ServerClosing), closing);
         public Task Signal(SignalEvent signal) => Record(nameof(Signal), signal);
         public Task FloorChanged(FloorChangedEvent floor) => Record(nameof(FloorChanged), floor);
         public Task FloorGranted(FloorGrantedEvent grant) => Record(nameof(FloorGranted), grant);

@@ -64,6 +64,8 @@ public class ChannelAbuseTests
         {
             ["Walkie:MaxChannelsPerAddress"] = "5",
             ["Walkie:RateLimits:Join:AddressBurst"] = "1000",
+            // A dropped member keeps the channel alive through the resume grace; keep that short here.
+            ["Walkie:Resume:Grace"] = "00:00:00.200",
         });
         var squatters = new List<RawHubClient>();
         try

@@ -132,7 +132,7 @@ public class ConnectionLimitTests
         await using var ann = await server.JoinAsync("crew", "Ann");
         await using var squatter = await RawHubClient.ConnectAsync(server.HubUrl);
         var id = (await squatter.InvokeAsync("Join", new { channel = "crew", name = "Squatter", passcode = (string?)null })).GetProperty("self").Str("id");
-        Assert.Equal(id, (await ann.NextAsync("ParticipantLeft", TimeSpan.FromSeconds(6))).Str("id"));
+        Assert.Equal(id, (await ann.NextAsync("ParticipantAway", TimeSpan.FromSeconds(6))).Str("id"));
         Assert.True(await squatter.ClosedByServerAsync(TimeSpan.FromSeconds(2)));
     }
 

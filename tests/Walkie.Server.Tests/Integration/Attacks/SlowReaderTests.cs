@@ -31,7 +31,7 @@ public class SlowReaderTests
 
         var offer = new { to = slowId, description = new { type = "offer", sdp = new string('x', OfferBytes) } };
         long sent = 0;
-        var left = sender.NextAsync("ParticipantLeft", TimeSpan.FromSeconds(20));
+        var left = sender.NextAsync("ParticipantAway", TimeSpan.FromSeconds(20));
         while (!left.IsCompleted && sent < 64L * 1024 * 1024)
         {
             try
