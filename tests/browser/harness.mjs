@@ -46,9 +46,9 @@ function spawnCaptured(command, args, options = {}) {
   return { child, output: () => output };
 }
 
-async function stopProcess(child) {
+async function stopProcess(child, signal = 'SIGTERM') {
   if (child.exitCode === null) {
-    child.kill('SIGTERM');
+    child.kill(signal);
     await once(child, 'exit');
   }
 }
@@ -79,8 +79,14 @@ export async function startServer({ port, settings = {} } = {}) {
     url,
     port,
     output,
-    stop: () => stopProcess(child),
+    /** SIGTERM is a graceful stop; SIGKILL a crash. */
+    stop: (signal) => stopProcess(child, signal),
   };
+}
+
+/** The participant id this page joined as, from its own entry in the participant list. */
+export function selfId(user) {
+  return user.page.locator('#participants li', { hasText: '(you)' }).getAttribute('data-id');
 }
 
 /**

@@ -3,7 +3,8 @@ import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
 import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
 import { PeerMesh } from './rtc/peerMesh';
 import { ChannelConnection } from './signaling/channelConnection';
-import { HubError, validateJoin, type JoinResult, type ServerEvents } from './signaling/protocol';
+import { errorSentence } from './signaling/errors';
+import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
 import { initialState, Store } from './store';
 import { bindPushToTalk } from './ui/pushToTalkInput';
 import { channelFromPath } from './ui/route';
@@ -11,7 +12,7 @@ import { View } from './ui/view';
 
 // main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
 
-const store = new Store({ ...initialState, tones: localStorage.getItem('walkie.tones') !== 'off' });
+const store = new Store({ ...initialState, tones: localStorage.getItem('walkie.tones') !== 'off', secure: window.isSecureContext });
 let audioContext: AudioContext | null = null;
 const sounds = new Sounds(() => (store.state.tones ? audioContext : null));
 const meter = new LevelMeter(() => audioContext);
@@ -25,7 +26,7 @@ let microphone: MediaStream | null = null;
 let transmitLimitMs = 0;
 
 const view = new View({
-  join: (channel, name) => void join(channel, name),
+  join: (channel, name, passcode) => void join(channel, name, { passcode }),
   leave: () => void leave(),
   copyLink: () => void copyLink(),
   enableMic: () => void enableMicrophone(),
@@ -52,9 +53,25 @@ bindPushToTalk(
   () => dispatch({ type: 'release' }),
 );
 
-view.prefill(channelFromPath(location.pathname), localStorage.getItem('walkie.name') ?? '');
+// A tab keeps its seat across reloads: sessionStorage lives as long as the tab, and the resume token in it brings
+// the same participant back while the server still holds the seat.
+const sessionKey = 'walkie.session';
+const saved = readSession();
+view.prefill(channelFromPath(location.pathname) || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '');
+if (saved && (channelFromPath(location.pathname) === '' || channelFromPath(location.pathname).toLowerCase() === saved.channel)) {
+  void join(saved.channel, saved.name, saved);
+}
 
-async function join(channel: string, name: string): Promise<void> {
+function readSession(): JoinRequest | null {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(sessionKey) ?? 'null') as JoinRequest | null;
+    return value && typeof value.channel === 'string' && typeof value.name === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+async function join(channel: string, name: string, extra: { passcode?: string; resume?: string } = {}): Promise<void> {
   performance.mark('walkie:join');
   const errors = validateJoin(channel, name);
   store.update({ errors });
@@ -74,19 +91,27 @@ async function join(channel: string, name: string): Promise<void> {
     onState: (state) => {
       store.update({ connection: state });
       if (state !== 'connected') {
+        // Nobody can be heard or granted while we are cut off: show nothing stale.
         dispatch({ type: 'disconnected' });
+        store.update({ floor: { holder: null, queue: [] } });
       }
     },
     onRejoined: (snapshot) => enterChannel(snapshot),
+    onSession: (request) => sessionStorage.setItem(sessionKey, JSON.stringify(request)),
+    onRejoinRefused: (error) => store.update({ notice: errorSentence(error) }),
   });
   try {
     await connection.start();
-    enterChannel(await connection.join({ channel, name: name.trim() }));
+    enterChannel(await connection.join({
+      channel,
+      name: name.trim(),
+      ...(extra.passcode ? { passcode: extra.passcode } : {}),
+      ...(extra.resume ? { resume: extra.resume } : {}),
+    }));
     history.replaceState(null, '', `/c/${encodeURIComponent(store.state.channel)}`);
   } catch (error) {
-    const e = HubError.from(error);
-    store.update({ errors: { join: e.code === 'connection' ? 'Cannot reach the Walkie server. Try again in a moment.' : e.message } });
-    connection.leaveNow();
+    store.update({ errors: { join: errorSentence(HubError.from(error)) } });
+    connection.close();
     connection = null;
   } finally {
     store.update({ joining: false });
@@ -107,7 +132,8 @@ function enterChannel(snapshot: JoinResult): void {
     onPeerGone: detachRemote,
   });
   mesh.setTrack(microphone?.getAudioTracks()[0] ?? null);
-  for (const p of snapshot.participants) {
+  // The joiner offers to everyone present; someone away offers to us when they come back.
+  for (const p of snapshot.participants.filter((p) => !snapshot.away.includes(p.id))) {
     mesh.connect(p.id, true);
   }
   store.update({
@@ -115,6 +141,7 @@ function enterChannel(snapshot: JoinResult): void {
     channel: snapshot.channel,
     self: snapshot.self,
     others: snapshot.participants,
+    away: snapshot.away,
     floor: snapshot.floor,
     ptt: microphone ? { phase: 'idle' } : { phase: 'listen-only' },
     notice: null,
@@ -124,13 +151,26 @@ function enterChannel(snapshot: JoinResult): void {
 function handleEvent<K extends keyof ServerEvents>(name: K, body: ServerEvents[K]): void {
   const e = { name, body } as { [N in keyof ServerEvents]: { name: N; body: ServerEvents[N] } }[keyof ServerEvents];
   switch (e.name) {
-    case 'ParticipantJoined':
-      store.update({ others: [...store.state.others.filter((p) => p.id !== e.body.id), e.body] });
+    case 'ParticipantJoined': {
+      // A known id is someone back on a new connection: their old peer connection is dead, and they offer anew.
+      const known = store.state.others.some((p) => p.id === e.body.id);
+      store.update({
+        others: known ? store.state.others.map((p) => (p.id === e.body.id ? e.body : p)) : [...store.state.others, e.body],
+        away: store.state.away.filter((id) => id !== e.body.id),
+      });
+      mesh?.disconnect(e.body.id);
       mesh?.connect(e.body.id, false);
       break;
-    case 'ParticipantLeft':
-      store.update({ others: store.state.others.filter((p) => p.id !== e.body.id) });
+    }
+    case 'ParticipantAway':
+      store.update({ away: [...store.state.away.filter((id) => id !== e.body.id), e.body.id] });
       mesh?.disconnect(e.body.id);
+      break;
+    case 'ParticipantLeft':
+      store.update({ others: store.state.others.filter((p) => p.id !== e.body.id), away: store.state.away.filter((id) => id !== e.body.id) });
+      mesh?.disconnect(e.body.id);
+      break;
+    case 'ServerClosing':
       break;
     case 'Signal':
       mesh?.receive(e.body.from, e.body);
@@ -248,8 +288,9 @@ async function leave(): Promise<void> {
   dispatch({ type: 'disconnected' });
   mesh?.closeAll();
   mesh = null;
+  sessionStorage.removeItem(sessionKey);
   await connection?.leave().catch(() => {});
-  connection?.leaveNow();
+  connection?.close();
   connection = null;
   microphone?.getTracks().forEach((t) => t.stop());
   microphone = null;
@@ -270,8 +311,9 @@ async function copyLink(): Promise<void> {
   }
 }
 
-// Closing the tab leaves at once, so the others see us go (and the floor freed) without waiting for a timeout.
-window.addEventListener('pagehide', () => connection?.leaveNow());
+// Closing or reloading the tab closes the connection at once: the floor is freed and the others see us away at
+// once, and a reload takes the same seat back with the session's resume token.
+window.addEventListener('pagehide', () => connection?.close());
 
 function animate(): void {
   view.setLevel(store.state.floor.holder ? meter.level() : 0);

@@ -12,9 +12,13 @@ export interface AppState {
   channel: string;
   self: ParticipantInfo | null;
   others: ParticipantInfo[];
+  /** Others whose connection dropped: still in the channel for the resume grace, not reachable. */
+  away: string[];
   floor: FloorInfo;
   ptt: PttState;
   mic: MicState;
+  /** False on a plain-HTTP page other than localhost: browsers then offer no microphone at all. */
+  secure: boolean;
   tones: boolean;
   errors: { channel?: string; name?: string; join?: string };
   notice: string | null;
@@ -27,9 +31,11 @@ export const initialState: AppState = {
   channel: '',
   self: null,
   others: [],
+  away: [],
   floor: { holder: null, queue: [] },
   ptt: { phase: 'idle' },
   mic: 'unknown',
+  secure: true,
   tones: true,
   errors: {},
   notice: null,

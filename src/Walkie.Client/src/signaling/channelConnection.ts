@@ -8,76 +8,78 @@ import {
   type ServerEvents,
   type SignalPayload,
 } from './protocol';
+import { nextRetryDelayMs } from './retry';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'gone';
 
 export interface ChannelConnectionCallbacks {
   onEvent: <K extends keyof ServerEvents>(name: K, body: ServerEvents[K]) => void;
   onState: (state: ConnectionState) => void;
-  /** After a reconnect the server has forgotten us; this is the snapshot of the automatic re-join. */
+  /** After a reconnect: the snapshot of the automatic re-join, usually the same seat taken back. */
   onRejoined: (snapshot: JoinResult) => void;
+  /** A join or re-join succeeded; keep this to come back as the same participant, even after a reload. */
+  onSession: (request: JoinRequest) => void;
+  /** The automatic re-join was refused (the channel filled up, its passcode changed…): why, for the person. */
+  onRejoinRefused: (error: HubError) => void;
 }
 
 const eventNames: (keyof ServerEvents)[] = [
   'ParticipantJoined',
   'ParticipantLeft',
+  'ParticipantAway',
   'Signal',
   'FloorChanged',
   'FloorGranted',
   'FloorRevoked',
 ];
 
-/** Quick retries first (a server restart takes a second or two), then slower, then give up after about 2 minutes. */
-export function nextRetryDelayMs(previousRetryCount: number, elapsedMs: number): number | null {
-  if (elapsedMs > 120_000) {
-    return null;
-  }
-  const schedule = [0, 500, 1000, 1000, 2000, 2000, 5000];
-  return schedule[Math.min(previousRetryCount, schedule.length - 1)]!;
-}
+/** A connection attempt into a dead network can hang for minutes; give up on it and try again instead. */
+const connectTimeoutMs = 5000;
 
 /** The signaling side of Walkie: one SignalR connection, knows nothing of WebRTC. */
 export class ChannelConnection {
   private readonly hub: signalR.HubConnection;
-  private lastJoin: JoinRequest | null = null;
+  private session: JoinRequest | null = null;
+  private state: ConnectionState = 'connecting';
+  private stopped = false;
+  private reconnecting = false;
 
   constructor(
     url: string,
     private readonly callbacks: ChannelConnectionCallbacks,
+    private readonly random: () => number = Math.random,
   ) {
     this.hub = new signalR.HubConnectionBuilder()
       // WebSockets only, straight away: the server offers no other transport, and skipping negotiate saves a
       // round trip and lets any node behind a load balancer take the connection.
       .withUrl(url, { transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => nextRetryDelayMs(ctx.previousRetryCount, ctx.elapsedMilliseconds) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
-    // The server drops clients silent for 10 s and pings every 5 s (docs/PROTOCOL.md).
+    // Until the Join result says otherwise: the server's defaults (docs/PROTOCOL.md).
     this.hub.keepAliveIntervalInMilliseconds = 5000;
     this.hub.serverTimeoutInMilliseconds = 10000;
     for (const name of eventNames) {
       this.hub.on(name, (body: ServerEvents[typeof name]) => callbacks.onEvent(name, body));
     }
-    this.hub.onreconnecting(() => callbacks.onState('reconnecting'));
-    this.hub.onreconnected(() => void this.rejoin());
-    this.hub.onclose(() => callbacks.onState('gone'));
+    // The server is restarting: it closes us next, and reconnecting at once (with jitter) is right.
+    this.hub.on('ServerClosing', () => this.setState('reconnecting'));
+    this.hub.onclose(() => void this.reconnect());
   }
 
   async start(): Promise<void> {
-    this.callbacks.onState('connecting');
-    await this.hub.start();
-    this.callbacks.onState('connected');
+    this.setState('connecting');
+    await this.startWithTimeout();
+    this.setState('connected');
   }
 
   async join(request: JoinRequest): Promise<JoinResult> {
     const result = await this.invoke<JoinResult>('Join', request);
-    // Re-join with the name we were given, so a reconnect keeps "Ann 2" rather than asking for "Ann" again.
-    this.lastJoin = { ...request, channel: result.channel, name: request.name };
+    this.accept(request, result);
     return result;
   }
 
   leave(): Promise<void> {
-    this.lastJoin = null;
+    this.session = null;
     return this.invoke('Leave', {});
   }
 
@@ -98,24 +100,99 @@ export class ChannelConnection {
     return this.invoke('Signal', { to, ...payload });
   }
 
-  /** Fire-and-forget leave for pagehide: the page may be gone before any reply. */
-  leaveNow(): void {
-    this.lastJoin = null;
+  /**
+   * Closes the connection without leaving: the server keeps our seat for the resume grace, so a reload comes
+   * back as the same participant. (A closed tab shows as away until the grace ends.)
+   */
+  close(): void {
+    this.stopped = true;
     void this.hub.stop();
   }
 
-  private async rejoin(): Promise<void> {
-    if (!this.lastJoin) {
-      this.callbacks.onState('connected');
+  /** Keep-alive comes from the server, so a server configured differently neither drops us nor is dropped. */
+  private accept(request: JoinRequest, result: JoinResult): void {
+    const { keepAliveIntervalMs, clientTimeoutMs } = result.limits;
+    this.hub.keepAliveIntervalInMilliseconds = keepAliveIntervalMs;
+    this.hub.serverTimeoutInMilliseconds = Math.max(clientTimeoutMs, 2 * keepAliveIntervalMs);
+    this.session = { channel: result.channel, name: request.name, resume: result.resumeToken, ...(request.passcode ? { passcode: request.passcode } : {}) };
+    this.callbacks.onSession(this.session);
+  }
+
+  private async reconnect(): Promise<void> {
+    // Abandoning a hung attempt closes the connection again; the loop already running handles that.
+    if (this.stopped || this.reconnecting || this.state === 'gone') {
       return;
     }
+    this.reconnecting = true;
     try {
-      const snapshot = await this.invoke<JoinResult>('Join', this.lastJoin);
-      this.callbacks.onState('connected');
-      this.callbacks.onRejoined(snapshot);
-    } catch {
-      this.callbacks.onState('gone');
+      await this.reconnectLoop();
+    } finally {
+      this.reconnecting = false;
     }
+  }
+
+  private async reconnectLoop(): Promise<void> {
+    this.setState('reconnecting');
+    const since = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const delay = nextRetryDelayMs(attempt, Date.now() - since, this.random);
+      if (delay === null) {
+        this.setState('gone');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.stopped) {
+        return;
+      }
+      try {
+        await this.startWithTimeout();
+      } catch {
+        continue;
+      }
+      if (!this.session) {
+        this.setState('connected');
+        return;
+      }
+      try {
+        const snapshot = await this.invoke<JoinResult>('Join', this.session);
+        this.accept(this.session, snapshot);
+        this.setState('connected');
+        this.callbacks.onRejoined(snapshot);
+      } catch (error) {
+        const refusal = HubError.from(error);
+        if (refusal.code === 'connection') {
+          continue;
+        }
+        this.stopped = true;
+        void this.hub.stop();
+        this.setState('gone');
+        this.callbacks.onRejoinRefused(refusal);
+      }
+      return;
+    }
+  }
+
+  private async startWithTimeout(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HubError('connection', 'timed out connecting')), connectTimeoutMs);
+    });
+    try {
+      await Promise.race([this.hub.start(), timeout]);
+    } catch (error) {
+      // Abandon a hanging attempt, so the next one starts from a stopped connection.
+      if (this.hub.state !== signalR.HubConnectionState.Disconnected) {
+        await this.hub.stop().catch(() => {});
+      }
+      throw HubError.from(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.callbacks.onState(state);
   }
 
   private async invoke<T = void>(method: string, argument: object): Promise<T> {

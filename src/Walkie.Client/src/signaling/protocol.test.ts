@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { HubError, normalizeName, validateJoin } from './protocol';
-import { nextRetryDelayMs } from './channelConnection';
 
 describe('HubError.from', () => {
   it('reads the code after SignalR\'s prefix', () => {
@@ -110,14 +109,5 @@ describe('normalizeName', () => {
     expect(problem(family.repeat(11))).toBeNull();
     expect(problem(family.repeat(12))).toBe('length');
     expect(problem('e' + '\u0301'.repeat(200))).toBe('length');
-  });
-});
-
-describe('nextRetryDelayMs', () => {
-  it('retries fast at first and gives up after two minutes', () => {
-    expect(nextRetryDelayMs(0, 0)).toBe(0);
-    expect(nextRetryDelayMs(1, 100)).toBe(500);
-    expect(nextRetryDelayMs(50, 60_000)).toBe(5000);
-    expect(nextRetryDelayMs(50, 120_001)).toBeNull();
   });
 });

@@ -33,6 +33,8 @@ export interface JoinRequest {
   channel: string;
   name: string;
   passcode?: string;
+  /** The resumeToken of an earlier Join: come back as the same participant if the seat still exists. */
+  resume?: string;
 }
 
 export interface JoinResult {
@@ -41,6 +43,8 @@ export interface JoinResult {
   /** Whether the channel has a passcode; an open one is open to anyone who knows its name. */
   private: boolean;
   participants: ParticipantInfo[];
+  /** Ids of participants whose connection dropped; they may come back within limits.resumeGraceMs. */
+  away: string[];
   floor: FloorInfo;
   iceServers: RTCIceServer[];
   iceTransportPolicy: RTCIceTransportPolicy;
@@ -49,8 +53,13 @@ export interface JoinResult {
     transmitLimitMs: number;
     floorQueue: boolean;
     keepAliveIntervalMs: number;
+    clientTimeoutMs: number;
+    resumeGraceMs: number;
   };
   negotiation: string;
+  resumeToken: string;
+  /** True when this join took back an earlier seat: same id, same name, same place in the queue. */
+  resumed: boolean;
 }
 
 export interface IceServersResult {
@@ -67,6 +76,8 @@ export type FloorOutcome =
 export interface ServerEvents {
   ParticipantJoined: ParticipantInfo;
   ParticipantLeft: { id: string };
+  ParticipantAway: { id: string };
+  ServerClosing: { retryAfterMs: number };
   Signal: SignalPayload & { from: string };
   FloorChanged: FloorInfo;
   FloorGranted: { expiresAt?: number };
@@ -85,6 +96,10 @@ export class HubError extends Error {
 
   /** SignalR prefixes hub errors with its own sentence; the code follows "HubException: ". */
   static from(error: unknown): HubError {
+    // Already read: reading it again would lose the code, since its message no longer has SignalR's prefix.
+    if (error instanceof HubError) {
+      return error;
+    }
     const text = error instanceof Error ? error.message : String(error);
     const match = /HubException: ([a-z-]+): (.+)$/.exec(text);
     return match ? new HubError(match[1]!, match[2]!) : new HubError('connection', text);

@@ -20,8 +20,10 @@ export class ParticipantList {
       const talking = s.floor.holder?.id === p.id;
       const place = queue.indexOf(p.id);
       const status = li.querySelector<HTMLElement>('.badge')!;
-      status.textContent = talking ? 'talking' : place >= 0 ? `waiting ${place + 1}` : '';
-      status.className = `badge ${talking ? 'badge-talking' : place >= 0 ? 'badge-queued' : ''}`;
+      const away = s.away.includes(p.id);
+      status.textContent = away ? 'reconnecting…' : talking ? 'talking' : place >= 0 ? `waiting ${place + 1}` : '';
+      status.className = `badge ${away ? 'badge-away' : talking ? 'badge-talking' : place >= 0 ? 'badge-queued' : ''}`;
+      li.dataset['away'] = String(away);
       li.dataset['talking'] = String(talking);
       return li;
     });

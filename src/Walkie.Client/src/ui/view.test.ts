@@ -1,5 +1,5 @@
 import { describe as suite, expect, it } from 'vitest';
-import { describe } from './view';
+import { describe, offlineReason } from './view';
 
 suite('push-to-talk captions', () => {
   it('counts down only in the last ten seconds', () => {
@@ -17,5 +17,10 @@ suite('push-to-talk captions', () => {
 
   it('leaves out the Space bar on touch screens', () => {
     expect(describe({ phase: 'idle' }, 0, true)).toBe('Hold the button to talk');
+  });
+
+  it('says why talking is off while there is no server', () => {
+    expect(offlineReason('reconnecting')).toBe('Talking is paused while Walkie reconnects');
+    expect(offlineReason('gone')).toBe('Talking is off: Walkie lost the server');
   });
 });

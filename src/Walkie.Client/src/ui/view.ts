@@ -3,7 +3,7 @@ import type { AppState } from '../store';
 import { ParticipantList } from './participantList';
 
 export interface ViewCallbacks {
-  join: (channel: string, name: string) => void;
+  join: (channel: string, name: string, passcode: string) => void;
   leave: () => void;
   copyLink: () => void;
   enableMic: () => void;
@@ -26,6 +26,7 @@ export class View {
   private readonly channelView = byId('channel-view');
   private readonly channelInput = byId<HTMLInputElement>('channel');
   private readonly nameInput = byId<HTMLInputElement>('name');
+  private readonly passcodeInput = byId<HTMLInputElement>('passcode');
   private readonly joinButton = byId<HTMLButtonElement>('join');
   private readonly channelError = byId('channel-error');
   private readonly nameError = byId('name-error');
@@ -39,17 +40,22 @@ export class View {
   private readonly tones = byId<HTMLInputElement>('tones');
   private readonly meterFill = byId('meter-fill');
   private readonly notice = byId('notice');
+  private readonly reload = byId<HTMLButtonElement>('reload');
+  private readonly insecure = byId('insecure');
+  private readonly micReason = byId('mic-reason');
   private shownLevel = 0;
 
   constructor(callbacks: ViewCallbacks) {
     this.participantList = new ParticipantList(byId<HTMLUListElement>('participants'), callbacks.setVolume);
     byId<HTMLFormElement>('join-form').addEventListener('submit', (e) => {
       e.preventDefault();
-      callbacks.join(this.channelInput.value.trim(), this.nameInput.value);
+      callbacks.join(this.channelInput.value.trim(), this.nameInput.value, this.passcodeInput.value);
     });
     byId('leave').addEventListener('click', callbacks.leave);
     byId('copy-link').addEventListener('click', callbacks.copyLink);
     byId('enable-mic').addEventListener('click', callbacks.enableMic);
+    this.reload.addEventListener('click', () => location.reload());
+    byId<HTMLAnchorElement>('https-link').href = `https://${location.host}${location.pathname}`;
     this.tones.addEventListener('change', () => callbacks.setTones(this.tones.checked));
   }
 
@@ -76,37 +82,49 @@ export class View {
     this.setError(this.channelInput, this.channelError, s.errors.channel);
     this.setError(this.nameInput, this.nameError, s.errors.name);
     this.joinError.textContent = s.errors.join ?? '';
+    this.insecure.hidden = s.secure;
     if (s.view !== 'channel') {
       return;
     }
 
     this.title.textContent = s.channel;
     const people = s.others.length + (s.self ? 1 : 0);
-    const connection = { idle: 'Connecting…', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', gone: 'Disconnected: the server cannot be reached. Reload the page to try again.' }[s.connection];
+    const connection = {
+      idle: 'Connecting…',
+      connecting: 'Connecting…',
+      connected: 'Connected',
+      reconnecting: 'Reconnecting… You are off the air until the connection is back.',
+      gone: 'Disconnected: the server cannot be reached. Reload to try again.',
+    }[s.connection];
     this.status.textContent = s.connection === 'connected' ? `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here` : connection;
     this.status.dataset['state'] = s.connection;
+    this.reload.hidden = s.connection !== 'gone';
 
     const holder = s.floor.holder;
     const selfTalking = holder !== null && holder.id === s.self?.id;
     this.talker.textContent = holder === null ? 'Channel clear' : selfTalking ? 'You are talking' : `${holder.name} is talking`;
     this.talker.dataset['busy'] = String(holder !== null);
 
-    this.renderPtt(s.ptt, s.connection === 'connected');
+    this.renderPtt(s.ptt, s.connection);
     this.micNotice.hidden = s.mic !== 'unavailable';
+    this.micReason.textContent = s.secure
+      ? 'No microphone: you are listening only.'
+      : 'Listening only: browsers allow the microphone only on HTTPS pages (or on localhost).';
     this.tones.checked = s.tones;
     this.notice.textContent = s.notice ?? '';
     this.participantList.render(s);
   };
 
   refreshPtt(s: AppState): void {
-    this.renderPtt(s.ptt, s.connection === 'connected');
+    this.renderPtt(s.ptt, s.connection);
   }
 
-  private renderPtt(ptt: PttState, online: boolean): void {
+  private renderPtt(ptt: PttState, connection: AppState['connection']): void {
+    const online = connection === 'connected';
     this.ptt.dataset['phase'] = ptt.phase;
     this.ptt.setAttribute('aria-pressed', String(ptt.phase === 'talking'));
     this.ptt.disabled = ptt.phase === 'listen-only' || !online;
-    this.pttState.textContent = describe(ptt, Date.now(), touchOnly);
+    this.pttState.textContent = online ? describe(ptt, Date.now(), touchOnly) : offlineReason(connection);
   }
 
   private setError(input: HTMLInputElement, slot: HTMLElement, message: string | undefined): void {
@@ -117,6 +135,11 @@ export class View {
 
 // Phones have no Space bar to mention.
 const touchOnly = typeof matchMedia === 'function' && matchMedia('(hover: none) and (pointer: coarse)').matches;
+
+/** Why the button is disabled while there is no server to grant the floor. */
+export function offlineReason(connection: AppState['connection']): string {
+  return connection === 'gone' ? 'Talking is off: Walkie lost the server' : 'Talking is paused while Walkie reconnects';
+}
 
 export function describe(ptt: PttState, now: number, touch = false): string {
   switch (ptt.phase) {
