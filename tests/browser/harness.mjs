@@ -178,7 +178,7 @@ function toneWav() {
   return path;
 }
 
-export async function launchBrowser({ microphone = true } = {}) {
+export async function launchBrowser({ microphone = true, extraArgs = [] } = {}) {
   const args = [
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${toneWav()}`,
@@ -193,6 +193,7 @@ export async function launchBrowser({ microphone = true } = {}) {
   if (microphone) {
     args.push('--use-fake-ui-for-media-stream');
   }
+  args.push(...extraArgs);
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
 }
 

@@ -105,7 +105,7 @@ export class View {
     this.talker.textContent = holder === null ? 'Channel clear' : selfTalking ? 'You are talking' : `${holder.name} is talking`;
     this.talker.dataset['busy'] = String(holder !== null);
 
-    this.renderPtt(s.ptt, s.connection);
+    this.renderPtt(s);
     this.micNotice.hidden = s.mic !== 'unavailable';
     this.micReason.textContent = s.secure
       ? 'No microphone: you are listening only.'
@@ -116,15 +116,19 @@ export class View {
   };
 
   refreshPtt(s: AppState): void {
-    this.renderPtt(s.ptt, s.connection);
+    this.renderPtt(s);
   }
 
-  private renderPtt(ptt: PttState, connection: AppState['connection']): void {
+  private renderPtt({ ptt, connection, secure }: AppState): void {
     const online = connection === 'connected';
     this.ptt.dataset['phase'] = ptt.phase;
     this.ptt.setAttribute('aria-pressed', String(ptt.phase === 'talking'));
     this.ptt.disabled = ptt.phase === 'listen-only' || !online;
-    this.pttState.textContent = online ? describe(ptt, Date.now(), touchOnly) : offlineReason(connection);
+    this.pttState.textContent = !online
+      ? offlineReason(connection)
+      : ptt.phase === 'listen-only' && !secure
+        ? 'Listening only: the microphone needs HTTPS'
+        : describe(ptt, Date.now(), touchOnly);
   }
 
   private setError(input: HTMLInputElement, slot: HTMLElement, message: string | undefined): void {
