@@ -2,6 +2,7 @@ import './styles.css';
 import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
 import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
 import { PeerMesh } from './rtc/peerMesh';
+import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
 import { errorSentence } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
@@ -19,6 +20,14 @@ const meter = new LevelMeter(() => audioContext);
 const remoteStreams = new Map<string, MediaStream>();
 const volumes = new Map<string, number>();
 const remoteAudio = document.getElementById('remote-audio')!;
+const remoteElement = (peerId: string) => remoteAudio.querySelector<HTMLAudioElement>(`audio[data-peer="${peerId}"]`);
+// Only the floor holder is played: anyone else's audio stays muted here, whatever their client sends.
+const playback = new PlaybackGate((peerId, audible) => {
+  const audio = remoteElement(peerId);
+  if (audio) {
+    audio.muted = !audible;
+  }
+});
 
 let connection: ChannelConnection | null = null;
 let mesh: PeerMesh | null = null;
@@ -32,7 +41,7 @@ const view = new View({
   enableMic: () => void enableMicrophone(),
   setVolume: (participantId, volume) => {
     volumes.set(participantId, volume);
-    const audio = remoteAudio.querySelector<HTMLAudioElement>(`audio[data-peer="${participantId}"]`);
+    const audio = remoteElement(participantId);
     if (audio) {
       audio.volume = volume;
     }
@@ -94,6 +103,7 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
         // Nobody can be heard or granted while we are cut off: show nothing stale.
         dispatch({ type: 'disconnected' });
         store.update({ floor: { holder: null, queue: [] } });
+        playback.floor(null);
       }
     },
     onRejoined: (snapshot) => enterChannel(snapshot),
@@ -132,6 +142,7 @@ function enterChannel(snapshot: JoinResult): void {
     onPeerGone: detachRemote,
   });
   mesh.setTrack(microphone?.getAudioTracks()[0] ?? null);
+  playback.floor(snapshot.floor.holder?.id ?? null);
   // The joiner offers to everyone present; someone away offers to us when they come back.
   for (const p of snapshot.participants.filter((p) => !snapshot.away.includes(p.id))) {
     mesh.connect(p.id, true);
@@ -191,6 +202,7 @@ function floorChanged(floor: ServerEvents['FloorChanged']): void {
   const selfId = store.state.self?.id;
   const before = store.state.floor.holder;
   store.update({ floor });
+  playback.floor(floor.holder?.id ?? null);
   if (before && before.id !== selfId && floor.holder?.id !== before.id) {
     sounds.play('roger');
   }
@@ -232,9 +244,11 @@ function run(effect: PttEffect): void {
       if (track) {
         track.enabled = true;
       }
+      mesh?.setSending(true);
       meter.watch(microphone);
       break;
     case 'stop-sending':
+      mesh?.setSending(false);
       if (track) {
         track.enabled = false;
       }
@@ -264,7 +278,7 @@ async function enableMicrophone(): Promise<void> {
 function attachRemote(peerId: string, stream: MediaStream): void {
   remoteStreams.set(peerId, stream);
   // Chromium plays a remote track only through a media element; WebAudio alone stays silent.
-  let audio = remoteAudio.querySelector<HTMLAudioElement>(`audio[data-peer="${peerId}"]`);
+  let audio = remoteElement(peerId);
   if (!audio) {
     audio = document.createElement('audio');
     audio.autoplay = true;
@@ -273,6 +287,7 @@ function attachRemote(peerId: string, stream: MediaStream): void {
   }
   audio.srcObject = stream;
   audio.volume = volumes.get(peerId) ?? 1;
+  playback.peerAdded(peerId);
   void audio.play().catch(() => {});
   if (store.state.floor.holder?.id === peerId) {
     meter.watch(stream);
@@ -280,6 +295,7 @@ function attachRemote(peerId: string, stream: MediaStream): void {
 }
 
 function detachRemote(peerId: string): void {
+  playback.peerRemoved(peerId);
   remoteStreams.delete(peerId);
   remoteAudio.querySelector(`audio[data-peer="${peerId}"]`)?.remove();
 }

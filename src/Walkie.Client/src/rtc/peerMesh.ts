@@ -19,12 +19,14 @@ interface Peer {
 }
 
 /**
- * One RTCPeerConnection per other participant, audio only. Our microphone track is attached once and gated by the
- * caller (track.enabled), so pressing to talk never renegotiates.
+ * One RTCPeerConnection per other participant, audio only. Our microphone track is on the senders only while we
+ * hold the floor (setSending): without a track a sender sends no RTP at all, so an idle channel costs no uplink,
+ * and swapping the track with replaceTrack never renegotiates.
  */
 export class PeerMesh {
   private readonly peers = new Map<string, Peer>();
   private track: MediaStreamTrack | null = null;
+  private sending = false;
 
   constructor(private readonly options: PeerMeshOptions) {}
 
@@ -36,7 +38,7 @@ export class PeerMesh {
     const peer = this.create(peerId);
     if (initiate) {
       const transceiver = peer.pc.addTransceiver('audio', { direction: 'sendrecv' });
-      void transceiver.sender.replaceTrack(this.track);
+      void transceiver.sender.replaceTrack(this.outgoing());
     }
   }
 
@@ -46,9 +48,26 @@ export class PeerMesh {
     void peer.negotiator.receive(payload);
   }
 
-  /** Attach (or replace) the microphone track on every connection without renegotiating. */
+  /** The microphone to send while we hold the floor. */
   setTrack(track: MediaStreamTrack | null): void {
     this.track = track;
+    this.applyTrack();
+  }
+
+  /** Puts the microphone on every connection (we hold the floor) or takes it off (we do not). */
+  setSending(on: boolean): void {
+    if (on !== this.sending) {
+      this.sending = on;
+      this.applyTrack();
+    }
+  }
+
+  private outgoing(): MediaStreamTrack | null {
+    return this.sending ? this.track : null;
+  }
+
+  private applyTrack(): void {
+    const track = this.outgoing();
     for (const { pc } of this.peers.values()) {
       for (const t of pc.getTransceivers()) {
         if (t.receiver.track.kind === 'audio' && t.currentDirection !== 'stopped') {
@@ -118,7 +137,7 @@ export class PeerMesh {
     for (const t of pc.getTransceivers()) {
       if (t.receiver.track.kind === 'audio' && t.direction !== 'sendrecv' && t.currentDirection !== 'stopped') {
         t.direction = 'sendrecv';
-        void t.sender.replaceTrack(this.track);
+        void t.sender.replaceTrack(this.outgoing());
       }
     }
   }
