@@ -220,12 +220,16 @@ export function cspViolations(user) {
 }
 
 /** One person: their own browser context, the app at /c/{channel}, joined through the UI. */
-export async function openUser(browser, base, { channel = 'test', name, microphone = true, viewport } = {}) {
+/** `init` is an extra init script, e.g. one that makes this page a modified, misbehaving client. */
+export async function openUser(browser, base, { channel = 'test', name, microphone = true, viewport, init } = {}) {
   const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [], viewport: viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${name}] page error`, e));
   await page.addInitScript(collectPeerConnections);
   await page.addInitScript(collectCspViolations);
+  if (init) {
+    await page.addInitScript(init);
+  }
   await page.goto(`${base}/c/${channel}`);
   const user = { name, page, context, ptt: page.getByRole('button', { name: 'Push to talk' }) };
   if (name) {
