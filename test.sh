@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Runs every Walkie test on a fresh Debian machine: installs what the tests need, then runs them.
 #   client unit tests (Vitest) -> server unit and integration tests (xunit, real Kestrel)
-#   -> browser tests (real headless Chromium with fake audio, against the real server; TURN through a real coturn)
+#   -> browser tests (real headless Chromium and Firefox ESR with fake audio, against the real server; TURN through a
+#      real coturn; outages by cutting off a browser in its own network namespace, which needs root)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 command -v node >/dev/null && command -v npm >/dev/null || { echo "Walkie's tests need Node.js 20+ and npm" >&2; exit 1; }
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)     # browser tests
-command -v turnserver >/dev/null || missing+=(coturn)     # TURN relay tests
+command -v chromium >/dev/null || missing+=(chromium)       # browser tests
+command -v firefox-esr >/dev/null || missing+=(firefox-esr) # cross-browser test
+command -v turnserver >/dev/null || missing+=(coturn)       # TURN relay tests
+command -v ip >/dev/null || missing+=(iproute2)             # test hosts in network namespaces
+[ -x /usr/sbin/iptables ] || missing+=(iptables)           # network outages (in sbin: not on every PATH)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages for the tests: ${missing[*]}"
   apt-get update -qq

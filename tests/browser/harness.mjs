@@ -1,7 +1,8 @@
 // Shared helpers for Walkie's browser tests: a real server process, real headless Chromium, real WebRTC audio.
+// Firefox is in firefox.mjs, test hosts in their own network namespace in netns.mjs.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -53,15 +54,20 @@ async function stopProcess(child, signal = 'SIGTERM') {
   }
 }
 
-/** Starts the built Walkie.Server on a loopback port and waits until /healthz answers. */
-export async function startServer({ port, settings = {} } = {}) {
+/**
+ * Starts the built Walkie.Server and waits until /healthz answers. It listens on one port at every address in `bind`
+ * (loopback by default; add a test host's `hostAddress` so a browser in that namespace can reach it). `url` is the
+ * first address's, `urls` all of them.
+ */
+export async function startServer({ port, settings = {}, bind = ['127.0.0.1'] } = {}) {
   port ??= await freePort();
-  const args = [serverDll, '--urls', `http://127.0.0.1:${port}`, '--contentRoot', join(repo, 'src', 'Walkie.Server')];
+  const urls = bind.map((address) => `http://${address}:${port}`);
+  const args = [serverDll, '--urls', urls.join(';'), '--contentRoot', join(repo, 'src', 'Walkie.Server')];
   for (const [key, value] of Object.entries(settings)) {
     args.push(`--Walkie:${key}=${value}`);
   }
   const { child, output } = spawnCaptured('dotnet', args, { env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing' } });
-  const url = `http://127.0.0.1:${port}`;
+  const url = urls[0];
   await waitFor(
     async () => {
       if (child.exitCode !== null) {
@@ -77,6 +83,7 @@ export async function startServer({ port, settings = {} } = {}) {
   );
   return {
     url,
+    urls,
     port,
     output,
     /** SIGTERM is a graceful stop; SIGKILL a crash. */
@@ -178,7 +185,12 @@ function toneWav() {
   return path;
 }
 
-export async function launchBrowser({ microphone = true, extraArgs = [] } = {}) {
+/**
+ * Launches headless Chromium with a fake microphone. With `netns` (a test host from netns.mjs) it runs inside that
+ * namespace. Pages there load the server over plain http on a non-loopback address, which is no secure context, so
+ * getUserMedia would be missing: list such origins in `secureOrigins`.
+ */
+export async function launchBrowser({ microphone = true, netns, secureOrigins = [], extraArgs = [] } = {}) {
   const args = [
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${toneWav()}`,
@@ -194,11 +206,27 @@ export async function launchBrowser({ microphone = true, extraArgs = [] } = {}) 
     args.push('--use-fake-ui-for-media-stream');
   }
   args.push(...extraArgs);
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+  if (secureOrigins.length > 0) {
+    args.push(`--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`);
+  }
+  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!netns) {
+    return chromium.launch({ executablePath: chromiumPath, args });
+  }
+  // Playwright talks to Chromium over a pipe, so the browser can live in another network namespace as long as the
+  // executable it starts enters that namespace first; `ip netns exec` then execs Chromium in the same process.
+  const dir = mkdtempSync(join(tmpdir(), 'walkie-netns-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  const wrapper = join(dir, 'chromium');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec '${netns.name}' '${chromiumPath}' "$@"\n`, { mode: 0o755 });
+  const browser = await chromium.launch({ executablePath: wrapper, args });
+  browser.on('disconnected', remove);
+  return browser;
 }
 
 // Keeps every RTCPeerConnection a page makes, so tests can read inbound audio stats without changing the app.
-const collectPeerConnections = () => {
+export const collectPeerConnections = () => {
   const Original = window.RTCPeerConnection;
   window.__pcs = [];
   window.RTCPeerConnection = class extends Original {
@@ -210,7 +238,7 @@ const collectPeerConnections = () => {
 };
 
 // Records Content-Security-Policy violations, so tests can check the built client runs under the server's policy.
-const collectCspViolations = () => {
+export const collectCspViolations = () => {
   window.__csp = [];
   document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
 };
@@ -259,6 +287,48 @@ export function inboundEnergy(page) {
   });
 }
 
+/**
+ * Inbound audio over all open peer connections of a page: energy (Chromium and Firefox both report it), packets,
+ * and the highest current audio level. Works for Playwright and Puppeteer pages alike.
+ */
+export function inboundAudio(page) {
+  return page.evaluate(async () => {
+    const result = { energy: 0, packets: 0, level: 0 };
+    for (const pc of window.__pcs) {
+      if (pc.connectionState === 'closed') {
+        continue;
+      }
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+          result.energy += r.totalAudioEnergy ?? 0;
+          result.packets += r.packetsReceived ?? 0;
+          result.level = Math.max(result.level, r.audioLevel ?? 0);
+        }
+      });
+    }
+    return result;
+  });
+}
+
+/** Local and remote candidate (address, type) of each connected peer connection's selected pair. */
+export function selectedCandidates(page) {
+  return page.evaluate(async () => {
+    const pairs = [];
+    for (const pc of window.__pcs.filter((p) => p.connectionState === 'connected')) {
+      const stats = [...(await pc.getStats()).values()];
+      const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+      // Chromium names the pair on the transport; Firefox marks it `selected`.
+      const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId) ?? stats.find((s) => s.type === 'candidate-pair' && s.selected);
+      const candidate = (id) => {
+        const c = stats.find((s) => s.id === id);
+        return { address: c?.address, type: c?.candidateType };
+      };
+      pairs.push({ local: candidate(pair?.localCandidateId), remote: candidate(pair?.remoteCandidateId) });
+    }
+    return pairs;
+  });
+}
+
 /** Energy received since a baseline, counting only connections open in both readings. */
 export function energySince(baseline, now) {
   let total = 0;
@@ -282,6 +352,14 @@ export async function energyOver(user, ms) {
   const baseline = await inboundEnergy(user.page);
   await new Promise((r) => setTimeout(r, ms));
   return energySince(baseline, await inboundEnergy(user.page));
+}
+
+/** Watches for a while and returns how many inbound audio packets and how much energy arrived meanwhile. */
+export async function audioOver(page, ms) {
+  const start = await inboundAudio(page);
+  await new Promise((r) => setTimeout(r, ms));
+  const end = await inboundAudio(page);
+  return { packets: end.packets - start.packets, energy: end.energy - start.energy };
 }
 
 /** Waits until every peer connection of the page is connected, so audio can flow at once. */
