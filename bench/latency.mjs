@@ -129,7 +129,8 @@ async function main() {
   console.log(`Walkie latency benchmark, ${results.date}, ${results.machine}`);
   try {
     const openBench = async (name) => {
-      const context = await browser.newContext({ permissions: ['microphone'] });
+      // The bench page's onset detector is an AudioWorklet loaded from a blob: URL, which the app's CSP forbids.
+      const context = await browser.newContext({ permissions: ['microphone'], bypassCSP: true });
       const page = await context.newPage();
       await page.addInitScript(pageScript);
       await page.goto(`${server.url}/c/bench`);
