@@ -33,6 +33,9 @@ let connection: ChannelConnection | null = null;
 let mesh: PeerMesh | null = null;
 let microphone: MediaStream | null = null;
 let transmitLimitMs = 0;
+// Answers and events can be handled out of order (an answer resolves in a microtask after events read in the same
+// batch), so each floor carries the channel's change count and an older one is dropped.
+let floorSeq = -1;
 
 const view = new View({
   join: (channel, name, passcode) => void join(channel, name, { passcode }),
@@ -103,6 +106,7 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
         // Nobody can be heard or granted while we are cut off: show nothing stale.
         dispatch({ type: 'disconnected' });
         store.update({ floor: { holder: null, queue: [] } });
+        floorSeq = -1;
         playback.floor(null);
       }
     },
@@ -142,6 +146,7 @@ function enterChannel(snapshot: JoinResult): void {
     onPeerGone: detachRemote,
   });
   mesh.setTrack(microphone?.getAudioTracks()[0] ?? null);
+  floorSeq = snapshot.floor.seq ?? -1;
   playback.floor(snapshot.floor.holder?.id ?? null);
   // The joiner offers to everyone present; someone away offers to us when they come back.
   for (const p of snapshot.participants.filter((p) => !snapshot.away.includes(p.id))) {
@@ -199,6 +204,12 @@ function handleEvent<K extends keyof ServerEvents>(name: K, body: ServerEvents[K
 }
 
 function floorChanged(floor: ServerEvents['FloorChanged']): void {
+  if (floor.seq !== undefined) {
+    if (floor.seq < floorSeq) {
+      return;
+    }
+    floorSeq = floor.seq;
+  }
   const selfId = store.state.self?.id;
   const before = store.state.floor.holder;
   store.update({ floor });
@@ -232,12 +243,18 @@ function run(effect: PttEffect): void {
         ?.requestFloor()
         .then((result) => {
           performance.mark('walkie:answer');
+          if (result.floor) {
+            floorChanged(result.floor);
+          }
           dispatch({ type: 'answer', result, now: Date.now(), limitMs: transmitLimitMs });
         })
         .catch(() => dispatch({ type: 'disconnected' }));
       break;
     case 'release':
-      connection?.releaseFloor().catch(() => {});
+      connection
+        ?.releaseFloor()
+        .then((floor) => floor && floorChanged(floor))
+        .catch(() => {});
       break;
     case 'start-sending':
       performance.mark('walkie:on-air');

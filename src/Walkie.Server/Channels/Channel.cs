@@ -29,6 +29,9 @@ internal sealed partial class Channel
     private readonly ILogger _log;
     private readonly Action<Channel, string> _graceEnded;
     private ITimer? _timer;
+
+    /// <summary>Counts floor changes, so a client can drop a floor it learns of after a newer one.</summary>
+    private long _floorSeq;
     private long _timerGrant;
 
     /// <param name="graceEnded">Called, outside the lock, when an away member's resume grace is over.</param>
@@ -193,21 +196,24 @@ internal sealed partial class Channel
         {
             EnsureMember(participantId);
             var (result, change) = _floor.Request(participantId);
-            Apply(change);
+            Apply(change, caller: participantId);
             return new FloorRequestResponse(
                 result.Outcome.ToString().ToLowerInvariant(),
                 result.Position,
                 result.Holder is { } h ? _members[h].Info : null,
-                result.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null);
+                result.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null,
+                FloorEvent(_floor.State));
         }
     }
 
-    public void ReleaseFloor(string participantId)
+    /// <returns>The floor as it now is: the caller gets no FloorChanged for its own release.</returns>
+    public FloorChangedEvent ReleaseFloor(string participantId)
     {
         lock (_lock)
         {
             EnsureMember(participantId);
-            Apply(_floor.Release(participantId));
+            Apply(_floor.Release(participantId), caller: participantId);
+            return FloorEvent(_floor.State);
         }
     }
 
@@ -248,12 +254,17 @@ internal sealed partial class Channel
         }
     }
 
-    private void Apply(FloorChange? change)
+    /// <param name="caller">
+    /// Whose own request or release made the change: their answer carries the floor, so FloorChanged skips them, one
+    /// message fewer per press and per release.
+    /// </param>
+    private void Apply(FloorChange? change, string? caller = null)
     {
         if (change is null)
         {
             return;
         }
+        _floorSeq++;
         var floor = FloorEvent(change.State);
         if (change.RevokedFrom is { } revoked && _members.TryGetValue(revoked, out var loser))
         {
@@ -263,7 +274,7 @@ internal sealed partial class Channel
         {
             _clients.Send(_members[granted].ConnectionId, OutboxSize.Small, c => c.FloorGranted(new FloorGrantedEvent(floor.ExpiresAt)));
         }
-        SendAll(OutboxSize.Of(floor), c => c.FloorChanged(floor));
+        SendAll(OutboxSize.Of(floor), c => c.FloorChanged(floor), except: caller);
         LogFloor(Name, floor.Holder?.Id, floor.Queue.Count, change.RevokedFrom);
         ArmTimer(change.State);
     }
@@ -293,8 +304,9 @@ internal sealed partial class Channel
             _members[h.Holder].Info,
             [.. h.Queue.Select(id => _members[id].Info)],
             h.Since.ToUnixTimeMilliseconds(),
-            h.ExpiresAt?.ToUnixTimeMilliseconds()),
-        _ => new FloorChangedEvent(null, [], null, null),
+            h.ExpiresAt?.ToUnixTimeMilliseconds(),
+            _floorSeq),
+        _ => new FloorChangedEvent(null, [], null, null, _floorSeq),
     };
 
     private void EnsureMember(string participantId)

@@ -38,11 +38,11 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
         return channel.RequestFloor(self.Id);
     }
 
-    public void ReleaseFloor(HubArgument request)
+    public FloorChangedEvent ReleaseFloor(HubArgument request)
     {
         HubArguments.Read<EmptyRequest>(request);
         var (channel, self) = _channels.Find(Context.ConnectionId);
-        channel.ReleaseFloor(self.Id);
+        return channel.ReleaseFloor(self.Id);
     }
 
     /// <summary>Fresh TURN credentials for an ICE restart after the ones from Join expired.</summary>

@@ -56,7 +56,8 @@ public sealed record FloorRequestResponse(
     string Outcome,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Position,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParticipantInfo? Holder,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RetryAfterMs);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RetryAfterMs,
+    FloorChangedEvent Floor);
 
 public sealed record ParticipantLeftEvent(string Id);
 
@@ -76,7 +77,8 @@ public sealed record FloorChangedEvent(
     ParticipantInfo? Holder,
     IReadOnlyList<ParticipantInfo> Queue,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Since,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt,
+    long Seq);
 
 public sealed record FloorGrantedEvent(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt);

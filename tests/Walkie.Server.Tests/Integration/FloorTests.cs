@@ -86,6 +86,32 @@ public class FloorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheCallerLearnsTheFloorFromItsAnswerAndGetsNoEchoOfItsOwnChange()
+    {
+        await using var ann = await _server.JoinAsync("crew", "Ann");
+        await using var bob = await _server.JoinAsync("crew", "Bob");
+        var granted = await ann.InvokeAsync("RequestFloor", new { });
+        Assert.Equal(ann.Id, granted.GetProperty("floor").HolderId());
+        var queued = await bob.InvokeAsync("RequestFloor", new { });
+        Assert.Equal([bob.Id], queued.GetProperty("floor").GetProperty("queue").EnumerateArray().Select(p => p.Str("id")));
+        var released = await ann.InvokeAsync("ReleaseFloor", new { });
+        Assert.Equal(bob.Id, released.HolderId());
+        // Every change counts up, so a client can tell a stale floor from a newer one whatever order it reads them in.
+        var seqs = new[] { granted, queued }.Select(a => a.GetProperty("floor").GetProperty("seq").GetInt64()).Append(released.GetProperty("seq").GetInt64());
+        Assert.Equal([1L, 2L, 3L], seqs);
+
+        await bob.NextAsync("FloorGranted");
+        await bob.InvokeAsync("ReleaseFloor", new { });
+        await ann.NextAsync("FloorChanged", f => f.HolderId() is null);
+
+        // Each heard exactly the changes the other made: Ann Bob's queueing and release, Bob Ann's grant and release.
+        Assert.Empty(ann.Drain("FloorChanged"));
+        Assert.Equal([ann.Id, bob.Id], bob.Drain("FloorChanged").Select(f => f.HolderId()));
+        await using var late = await _server.ConnectAsync();
+        Assert.Null((await late.JoinAsync("crew", "Late")).GetProperty("floor").HolderId());
+    }
+
+    [Fact]
     public async Task ASnapshotShowsTheCurrentHolder()
     {
         await using var ann = await _server.JoinAsync("crew", "Ann");

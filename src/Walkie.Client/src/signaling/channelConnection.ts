@@ -1,6 +1,7 @@
 import * as signalR from '@microsoft/signalr';
 import {
   HubError,
+  type FloorInfo,
   type FloorOutcome,
   type IceServersResult,
   type JoinRequest,
@@ -87,8 +88,9 @@ export class ChannelConnection {
     return this.invoke<FloorOutcome>('RequestFloor', {});
   }
 
-  releaseFloor(): Promise<void> {
-    return this.invoke('ReleaseFloor', {});
+  /** Resolves to the floor after the release (older servers answer nothing). */
+  releaseFloor(): Promise<FloorInfo | null> {
+    return this.invoke<FloorInfo | null>('ReleaseFloor', {});
   }
 
   /** Fresh TURN credentials, for an ICE restart after the ones from Join expired. */

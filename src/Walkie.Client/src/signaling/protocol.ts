@@ -10,6 +10,8 @@ export interface FloorInfo {
   queue: ParticipantInfo[];
   since?: number;
   expiresAt?: number;
+  /** Counts the channel's floor changes: a floor with a lower seq than one already shown is stale. */
+  seq?: number;
 }
 
 export interface SessionDescription {
@@ -67,11 +69,13 @@ export interface IceServersResult {
   iceTransportPolicy: RTCIceTransportPolicy;
 }
 
-export type FloorOutcome =
+/** The floor after the request: our own request or release brings no FloorChanged, so the answer carries it. */
+export type FloorOutcome = { floor?: FloorInfo } & (
   | { outcome: 'granted' }
   | { outcome: 'queued'; position: number; holder: ParticipantInfo }
   /** No holder: the time limit just cut us off, and the floor is not ours again for retryAfterMs. */
-  | { outcome: 'denied'; holder?: ParticipantInfo; retryAfterMs?: number };
+  | { outcome: 'denied'; holder?: ParticipantInfo; retryAfterMs?: number }
+);
 
 export interface ServerEvents {
   ParticipantJoined: ParticipantInfo;
