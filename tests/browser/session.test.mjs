@@ -61,8 +61,9 @@ describe('sessions across reloads and restarts', () => {
       await waitConnected(b, 1);
 
       await server.stop(signal);
-      // The page says so at once, clears the talker, and disables the button with the reason.
-      await a.page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor({ timeout: signal === 'SIGTERM' ? 2000 : 5000 });
+      // The page says so at once (a graceful stop is announced as a restart), and disables the button with the reason.
+      const expected = signal === 'SIGTERM' ? 'The server is restarting' : 'Reconnecting';
+      await a.page.getByRole('status').filter({ hasText: expected }).waitFor({ timeout: 2000 });
       assert.equal(await a.ptt.isDisabled(), true);
       await a.page.getByText('Talking is paused while Walkie reconnects').waitFor({ timeout: 1000 });
 

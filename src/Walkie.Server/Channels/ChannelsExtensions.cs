@@ -35,6 +35,7 @@ internal static class ChannelsExtensions
         services.AddSingleton<IChannelClients, Outbox>();
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton<ResumeTokens>();
+        services.AddSingleton<ShutdownAnnouncer>();
         services.AddSingleton<ChannelRegistry>();
         return services;
     }
@@ -47,6 +48,7 @@ internal static class ChannelsExtensions
     {
         var clients = app.ServiceProvider.GetRequiredService<ClientTable>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var shutdown = app.ServiceProvider.GetRequiredService<ShutdownAnnouncer>();
         var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WalkieOptions>>().Value;
         app.MapConnections(
                 HubPath,
@@ -56,25 +58,8 @@ internal static class ChannelsExtensions
                     TransportMaxBufferSize = options.MaxMessageBytes,
                     ApplicationMaxBufferSize = 64 * 1024,
                 },
-                connection => connection.UseConnectionActivity(clients, time).UseHub<ChannelHub>())
+                connection => connection.UseConnectionActivity(clients, time, shutdown.EnsureRegistered).UseHub<ChannelHub>())
             .WithMetadata(new HubMetadata(typeof(ChannelHub)));
-        AnnounceShutdown(app.ServiceProvider);
         return app;
-    }
-
-    /// <summary>
-    /// Tells every client the server is going away, so it reconnects at once instead of waiting for a timeout.
-    /// Stopping callbacks run last-registered first, so this runs before SignalR's own, which closes the connections.
-    /// </summary>
-    private static void AnnounceShutdown(IServiceProvider services)
-    {
-        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
-        var hub = services.GetRequiredService<IHubContext<ChannelHub, IChannelClient>>();
-        lifetime.ApplicationStopping.Register(() =>
-        {
-            var sent = hub.Clients.All.ServerClosing(new ServerClosingEvent(RetryAfterMs: 250));
-            // Bounded: a client that does not read must not hold the shutdown up.
-            sent.Wait(TimeSpan.FromSeconds(1));
-        });
     }
 }

@@ -19,7 +19,7 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
 
     public void Leave(HubArgument request)
     {
-        HubArguments.Read<EmptyRequest>(request);
+        HubArguments.ReadEmpty(request);
         _channels.Leave(Context.ConnectionId);
     }
 
@@ -33,14 +33,14 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
 
     public FloorRequestResponse RequestFloor(HubArgument request)
     {
-        HubArguments.Read<EmptyRequest>(request);
+        HubArguments.ReadEmpty(request);
         var (channel, self) = _channels.Find(Context.ConnectionId);
         return channel.RequestFloor(self.Id);
     }
 
     public FloorChangedEvent ReleaseFloor(HubArgument request)
     {
-        HubArguments.Read<EmptyRequest>(request);
+        HubArguments.ReadEmpty(request);
         var (channel, self) = _channels.Find(Context.ConnectionId);
         return channel.ReleaseFloor(self.Id);
     }
@@ -48,7 +48,7 @@ internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice
     /// <summary>Fresh TURN credentials for an ICE restart after the ones from Join expired.</summary>
     public IceServersResult RefreshIceServers(HubArgument request)
     {
-        HubArguments.Read<EmptyRequest>(request);
+        HubArguments.ReadEmpty(request);
         var (_, self) = _channels.Find(Context.ConnectionId);
         return new IceServersResult(ice.For(self.Id), ice.TransportPolicy);
     }

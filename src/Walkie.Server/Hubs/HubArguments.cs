@@ -10,17 +10,22 @@ internal static class HubArguments
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
     };
 
+    /// <summary>For methods that take an empty object: any object will do, and nothing in it is read.</summary>
+    public static void ReadEmpty(HubArgument raw)
+    {
+        if (raw.Json.ValueKind != JsonValueKind.Object)
+        {
+            throw WalkieError.BadRequest($"expected one object argument, got {raw.Json.ValueKind.ToString().ToLowerInvariant()}");
+        }
+    }
+
     /// <summary>Every hub method takes exactly one JSON object; anything else is a bad request.</summary>
     public static T Read<T>(HubArgument raw)
     {
-        var argument = raw.Json;
-        if (argument.ValueKind != JsonValueKind.Object)
-        {
-            throw WalkieError.BadRequest($"expected one object argument, got {argument.ValueKind.ToString().ToLowerInvariant()}");
-        }
+        ReadEmpty(raw);
         try
         {
-            return argument.Deserialize<T>(Options) ?? throw WalkieError.BadRequest("expected one object argument");
+            return raw.Json.Deserialize<T>(Options) ?? throw WalkieError.BadRequest("expected one object argument");
         }
         catch (JsonException e)
         {

@@ -11,9 +11,11 @@ namespace Walkie.Server.Protection;
 /// </summary>
 internal static class ConnectionActivity
 {
-    public static IConnectionBuilder UseConnectionActivity(this IConnectionBuilder builder, ClientTable clients, TimeProvider time) =>
+    /// <param name="firstConnection">Called on every connection; for work that must wait until SignalR has made one.</param>
+    public static IConnectionBuilder UseConnectionActivity(this IConnectionBuilder builder, ClientTable clients, TimeProvider time, Action firstConnection) =>
         builder.Use(next => async connection =>
         {
+            firstConnection();
             var address = ClientTable.KeyOf(connection.GetHttpContext()?.Connection.RemoteIpAddress);
             var client = clients.Register(connection.ConnectionId, address, connection);
             var transport = connection.Transport;

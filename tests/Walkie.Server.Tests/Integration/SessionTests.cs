@@ -156,15 +156,4 @@ public class SessionTests : IAsyncLifetime
         await using var stranger = await _server.ConnectAsync();
         Assert.Equal("passcode-required", await stranger.ErrorCodeOf("Join", new { channel = "vault", name = "Eve", resume = "forged.token" }));
     }
-
-    [Fact]
-    public async Task StoppingTheServerTellsEveryClientFirst()
-    {
-        var server = await RunningServer.StartAsync();
-        await using var ann = await server.JoinAsync("crew", "Ann");
-        await using var idle = await server.ConnectAsync();
-        await server.DisposeAsync();
-        Assert.Equal(250, (await ann.NextAsync("ServerClosing")).GetProperty("retryAfterMs").GetInt64());
-        await idle.NextAsync("ServerClosing");
-    }
 }

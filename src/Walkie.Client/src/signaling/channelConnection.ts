@@ -11,7 +11,8 @@ import {
 } from './protocol';
 import { nextRetryDelayMs } from './retry';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'gone';
+/** `restarting` is `reconnecting` after the server said it was shutting down. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'restarting' | 'gone';
 
 export interface ChannelConnectionCallbacks {
   onEvent: <K extends keyof ServerEvents>(name: K, body: ServerEvents[K]) => void;
@@ -44,6 +45,7 @@ export class ChannelConnection {
   private state: ConnectionState = 'connecting';
   private stopped = false;
   private reconnecting = false;
+  private serverClosing = false;
 
   constructor(
     url: string,
@@ -63,7 +65,10 @@ export class ChannelConnection {
       this.hub.on(name, (body: ServerEvents[typeof name]) => callbacks.onEvent(name, body));
     }
     // The server is restarting: it closes us next, and reconnecting at once (with jitter) is right.
-    this.hub.on('ServerClosing', () => this.setState('reconnecting'));
+    this.hub.on('ServerClosing', () => {
+      this.serverClosing = true;
+      this.setState('restarting');
+    });
     this.hub.onclose(() => void this.reconnect());
   }
 
@@ -134,7 +139,7 @@ export class ChannelConnection {
   }
 
   private async reconnectLoop(): Promise<void> {
-    this.setState('reconnecting');
+    this.setState(this.serverClosing ? 'restarting' : 'reconnecting');
     const since = Date.now();
     for (let attempt = 0; ; attempt++) {
       const delay = nextRetryDelayMs(attempt, Date.now() - since, this.random);
@@ -193,6 +198,9 @@ export class ChannelConnection {
   }
 
   private setState(state: ConnectionState): void {
+    if (state === 'connected') {
+      this.serverClosing = false;
+    }
     this.state = state;
     this.callbacks.onState(state);
   }

@@ -94,6 +94,7 @@ export class View {
       connecting: 'Connecting…',
       connected: 'Connected',
       reconnecting: 'Reconnecting… You are off the air until the connection is back.',
+      restarting: 'The server is restarting… You are off the air until it is back.',
       gone: 'Disconnected: the server cannot be reached. Reload to try again.',
     }[s.connection];
     this.status.textContent = s.connection === 'connected' ? `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here` : connection;

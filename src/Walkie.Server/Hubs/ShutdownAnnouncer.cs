@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Walkie.Server.Hubs;
+
+/// <summary>
+/// Tells every client the server is going away, so it shows that and reconnects at once. SignalR aborts every
+/// connection on ApplicationStopping, dropping output still on its way, and stopping callbacks have no reliable
+/// order; a SIGTERM handler registered after the host's runs before it, so that is where the announcement goes
+/// out, with a short pause for it to leave. Other stops announce on ApplicationStopping, on a best-effort basis.
+/// A client that misses it still reconnects at once when its socket closes.
+/// </summary>
+internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> hub, IHostApplicationLifetime lifetime, TimeProvider time)
+{
+    public const long RetryAfterMs = 250;
+    private static readonly TimeSpan FlushPause = TimeSpan.FromMilliseconds(250);
+    private int _registered;
+    private int _announced;
+    private PosixSignalRegistration? _sigterm;
+
+    /// <summary>Registers on the first connection: by then the host has registered its own SIGTERM handler.</summary>
+    public void EnsureRegistered()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) != 0)
+        {
+            return;
+        }
+        lifetime.ApplicationStopping.Register(Announce);
+        try
+        {
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Announce());
+        }
+        catch (PlatformNotSupportedException)
+        {
+        }
+    }
+
+    private void Announce()
+    {
+        if (Interlocked.Exchange(ref _announced, 1) != 0)
+        {
+            return;
+        }
+        // Bounded: a client that does not read must not hold the shutdown up.
+        if (hub.Clients.All.ServerClosing(new ServerClosingEvent(RetryAfterMs)).Wait(TimeSpan.FromSeconds(2)))
+        {
+            Task.Delay(FlushPause, time).Wait();
+        }
+    }
+}
