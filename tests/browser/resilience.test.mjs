@@ -37,9 +37,10 @@ describe('when things go wrong', () => {
     await waitConnected(b, 1);
 
     await server.stop();
+    // A graceful stop is announced as a restart; a client that missed the announcement is just reconnecting.
     await Promise.all([
-      a.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor({ timeout: 15000 }),
-      b.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor({ timeout: 15000 }),
+      a.page.getByRole('status').filter({ hasText: /Reconnecting…|The server is restarting…/ }).waitFor({ timeout: 15000 }),
+      b.page.getByRole('status').filter({ hasText: /Reconnecting…|The server is restarting…/ }).waitFor({ timeout: 15000 }),
     ]);
 
     server = await startServer({ port });
