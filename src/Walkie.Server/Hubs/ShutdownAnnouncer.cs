@@ -18,6 +18,9 @@ internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> 
     private int _announced;
     private PosixSignalRegistration? _sigterm;
 
+    /// <summary>True from the announcement on, before the host itself knows it is stopping.</summary>
+    public bool Stopping => Volatile.Read(ref _announced) != 0;
+
     /// <summary>Registers on the first connection: by then the host has registered its own SIGTERM handler.</summary>
     public void EnsureRegistered()
     {

@@ -13,6 +13,7 @@ internal sealed partial class HubAdmission(
     IOptions<WalkieOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    Hubs.ShutdownAnnouncer shutdown,
     WalkieMetrics metrics,
     ILogger<HubAdmission> log)
 {
@@ -22,7 +23,7 @@ internal sealed partial class HubAdmission(
     {
         // SignalR closes every connection when shutdown begins, but Kestrel still listens for a moment: a client
         // that reconnects at once would land on the stopping server and hold its shutdown up.
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (lifetime.ApplicationStopping.IsCancellationRequested || shutdown.Stopping)
         {
             await Refuse(context, StatusCodes.Status503ServiceUnavailable, "stopping", "the server is restarting");
             return;
