@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    --also-dll) other_dll=$(realpath "$2"); shift 2 ;;
+    --also-dll) other_dll=$(realpath -e "$2"); shift 2 ;;
     --also-warning-log) warning_row=1; shift ;;
     --also-env) extra_env=$2; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -34,15 +34,17 @@ stamp=$(date -u +%Y%m%d-%H%M%S)
 out=bench/results/seed-$stamp
 mkdir -p "$out"
 
-server=''
-stop_server() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-    server=''
-  fi
+server='' driver=''
+stop() { # PID variable names: stops each process this script started that still runs
+  for name in "$@"; do
+    if [ -n "${!name}" ]; then
+      kill "${!name}" 2>/dev/null || true
+      wait "${!name}" 2>/dev/null || true
+      printf -v "$name" ''
+    fi
+  done
 }
-trap stop_server EXIT
+trap 'stop driver server' EXIT
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -88,10 +90,14 @@ measure() { # ROUND INDEX LABEL TARGET START_FUNCTION [its arguments after PORT 
     cat "$name.log" >&2
     exit 1
   fi
+  # In the background, so that a signal to this script stops the driver at once too.
   taskset -c 1 node bench/seed/driver.mjs --target "$target" --url "http://127.0.0.1:$port" --server-pid "$server" \
     --pairs "$pairs" --rate "$rate" --seconds "$seconds" --warmup "$warmup" \
-    --label "$label" --round "$round" --out "$name.json"
-  stop_server
+    --label "$label" --round "$round" --out "$name.json" &
+  driver=$!
+  wait "$driver"
+  driver=''
+  stop server
 }
 
 seed_version=$(node -p 'require("./bench/seed/node_modules/socket.io/package.json").version')

@@ -37,6 +37,10 @@ const summary = labels.map((label) => {
 });
 const seed = summary.find((s) => s.label === meta.seedLabel);
 for (const s of summary) {
+  s.roundRatios = runs.filter((r) => r.label === s.label).map((r) => {
+    const base = runs.find((b) => b.label === seed.label && b.round === r.round);
+    return r.serverCpuMsPer1000Changes / base?.serverCpuMsPer1000Changes;
+  });
   s.ratio = {
     cpu: s.cpuMsPer1000 / seed.cpuMsPer1000,
     p50: s.deliveryMs.p50 / seed.deliveryMs.p50,
@@ -60,6 +64,8 @@ const lines = [
   '',
   'Spread over the rounds (min – max): ' +
     summary.map((s) => `${s.label}: CPU ${f1(s.cpuRange[0])} – ${f1(s.cpuRange[1])}, p95 ${f2(s.p95Range[0])} – ${f2(s.p95Range[1])}`).join('; ') + '.',
+  'CPU ratio to the same round\'s seed, round by round: ' +
+    summary.filter((s) => s !== seed).map((s) => `${s.label}: ${s.roundRatios.map(f2).join(', ')}`).join('; ') + '.',
   '',
   '| round | server | changes/s | server CPU % (idle ms/s) | CPU ms per 1,000 changes | delivery p50 / p95 / p99 / max ms | messages per change in + out (frames) | server CPU by thread, ms per 1,000 changes | driver CPU % | CPU pressure % | late / failed |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
