@@ -370,6 +370,17 @@ export async function waitConnected(user, peers) {
   );
 }
 
+/** The talker holds Push to talk, the listener sees them talking and hears them, then the talker lets go. */
+export async function talkAndBeHeard(talker, listener) {
+  await waitConnected(listener, 1);
+  const baseline = await inboundEnergy(listener.page);
+  await press(talker);
+  await listener.page.getByText(`${talker.name} is talking`).waitFor({ timeout: 2000 });
+  await waitHears(listener, baseline);
+  await release(talker);
+  await listener.page.getByText('Channel clear').waitFor({ timeout: 2000 });
+}
+
 export async function press(user) {
   const box = await user.ptt.boundingBox();
   await user.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import {
-  inboundEnergy, launchBrowser, openUser, press, release, selfId, startServer, waitConnected, waitHears,
+  launchBrowser, openUser, press, release, selfId, startServer, talkAndBeHeard, waitConnected,
 } from './harness.mjs';
 import { createTestHost } from './netns.mjs';
 
@@ -55,16 +55,6 @@ describe('outages on a phone-like link', () => {
     await Promise.all([waitConnected(a, 1), waitConnected(b, 1)]);
     await watchEntries(b.page, 'A');
     return { a, b };
-  };
-
-  const talkAndBeHeard = async (a, b) => {
-    await waitConnected(b, 1);
-    const baseline = await inboundEnergy(b.page);
-    await press(a);
-    await b.page.getByText('A is talking').waitFor({ timeout: 2000 });
-    await waitHears(b, baseline);
-    await release(a);
-    await b.page.getByText('Channel clear').waitFor({ timeout: 2000 });
   };
 
   test('a talker blackholed for 5 s: the floor is freed meanwhile, and they come back as themselves, never twice', async () => {

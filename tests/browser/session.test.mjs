@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  inboundEnergy, launchBrowser, openUser, press, release, selfId, startServer, waitConnected, waitHears,
+  inboundEnergy, launchBrowser, openUser, press, release, selfId, startServer, talkAndBeHeard, waitConnected, waitHears,
 } from './harness.mjs';
 
 describe('sessions across reloads and restarts', () => {
@@ -43,12 +43,7 @@ describe('sessions across reloads and restarts', () => {
     assert.equal(await entries(b, id), 1);
     await b.page.locator(`#participants li[data-id="${id}"][data-away="false"]`).waitFor({ timeout: 2000 });
 
-    await waitConnected(b, 1);
-    const baseline = await inboundEnergy(b.page);
-    await press(a);
-    await b.page.getByText('A is talking').waitFor({ timeout: 2000 });
-    await waitHears(b, baseline);
-    await release(a);
+    await talkAndBeHeard(a, b);
     await server.stop();
   });
 
