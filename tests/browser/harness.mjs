@@ -259,7 +259,7 @@ export async function openUser(browser, base, { channel = 'test', name, micropho
     await page.addInitScript(init);
   }
   await page.goto(`${base}/c/${channel}`);
-  const user = { name, page, context, ptt: page.getByRole('button', { name: 'Push to talk' }) };
+  const user = { name, page, context, ptt: page.locator('#ptt') };
   if (name) {
     await page.getByLabel('Your name').fill(name);
     await page.getByRole('button', { name: 'Join' }).click();
