@@ -2,11 +2,13 @@
 // Firefox is in firefox.mjs, test hosts in their own network namespace in netns.mjs.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as signalR from '@microsoft/signalr';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -394,4 +396,35 @@ export async function release(user) {
 export async function screenshot(page, name) {
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/**
+ * A channel member without a browser: a real SignalR client on the hub. It fills a channel cheaply (no peer
+ * connections), and can take the floor so pages show it talking.
+ */
+export async function joinHeadless(base, { channel, name, passcode }) {
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl(`${base}/hubs/channel`, { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+    .configureLogging(signalR.LogLevel.None)
+    .build();
+  await connection.start();
+  const snapshot = await connection.invoke('Join', { channel, name, ...(passcode ? { passcode } : {}) });
+  return {
+    snapshot,
+    requestFloor: () => connection.invoke('RequestFloor', {}),
+    releaseFloor: () => connection.invoke('ReleaseFloor', {}),
+    stop: () => connection.stop(),
+  };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core in the page and returns its violations as short lines. It is evaluated through the debugging
+ * protocol, which the page's Content-Security-Policy does not govern.
+ */
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

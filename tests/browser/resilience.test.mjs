@@ -67,7 +67,7 @@ describe('when things go wrong', () => {
     const pressedAt = Date.now();
     await press(a);
     await waitHears(b, baseline);
-    await a.page.getByText(/On air: \d s left/).waitFor({ timeout: 3000 });
+    await a.page.getByText(/^\d+ s left$/).waitFor({ timeout: 3000 });
 
     // A keeps holding the button for the whole 10 s; the server ends the transmission at 3 s.
     await a.page.getByText('Time is up').waitFor({ timeout: 5000 });

@@ -75,7 +75,7 @@ describe('talking in a channel', () => {
     await Promise.all([waitHears(b, beforeA.b), waitHears(c, beforeA.c)]);
 
     await press(b);
-    await b.page.getByText('you are next').waitFor({ timeout: 2000 });
+    await b.page.getByText('Waiting: you are #1').waitFor({ timeout: 2000 });
     assert.equal(await b.ptt.getAttribute('aria-pressed'), 'false');
     // C keeps hearing A; B's microphone stays shut, so A (who hears only B) receives nothing.
     assert.ok((await energyOver(a, 1500)) < SILENT, 'A heard B while B was only queued');
@@ -113,7 +113,7 @@ describe('talking in a channel', () => {
       const listener = await openUser(deniedBrowser, server.url, { name: 'L', channel: 'listen', microphone: false });
       users.push(listener);
       await listener.page.getByRole('button', { name: 'Enable microphone' }).waitFor({ timeout: 2000 });
-      await listener.page.getByText('Listening only: no microphone').waitFor({ timeout: 2000 });
+      await listener.page.getByText('No microphone: you can listen').waitFor({ timeout: 2000 });
       assert.equal(await listener.ptt.isDisabled(), true);
       await waitConnected(listener, 1);
 

@@ -6,14 +6,19 @@ import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
 import { errorSentence } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
-import { initialState, Store } from './store';
+import { bindMediaSession, ScreenWake, titleFor, vibrate } from './device/background';
+import { initialState, Store, type TalkMode } from './store';
+import { renamedNotice, TransientNotice } from './ui/notices';
 import { bindPushToTalk } from './ui/pushToTalkInput';
 import { channelFromPath } from './ui/route';
 import { View } from './ui/view';
 
 // main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
 
-const store = new Store({ ...initialState, tones: localStorage.getItem('walkie.tones') !== 'off', secure: window.isSecureContext });
+const savedMode = (): TalkMode => (localStorage.getItem('walkie.talkMode') === 'latch' ? 'latch' : 'hold');
+const store = new Store({ ...initialState, tones: localStorage.getItem('walkie.tones') !== 'off', talkMode: savedMode(), secure: window.isSecureContext });
+const notice = new TransientNotice((text) => store.update({ notice: text }));
+const screenWake = new ScreenWake();
 let audioContext: AudioContext | null = null;
 const sounds = new Sounds(() => (store.state.tones ? audioContext : null));
 const meter = new LevelMeter(() => audioContext);
@@ -53,17 +58,31 @@ const view = new View({
     localStorage.setItem('walkie.tones', on ? 'on' : 'off');
     store.update({ tones: on });
   },
+  setTalkMode: (mode) => {
+    localStorage.setItem('walkie.talkMode', mode);
+    store.update({ talkMode: mode });
+  },
 });
 store.subscribe(view.render);
+store.subscribe((s) => {
+  document.title = titleFor(s);
+  screenWake.want(s.view === 'channel');
+});
 // User Timing marks let benchmarks time press-to-grant from inside the page (docs/BENCHMARKS.md).
-bindPushToTalk(
-  view.ptt,
-  () => {
+const tap = () => {
+  performance.mark('walkie:press');
+  dispatch({ type: 'toggle' });
+};
+bindPushToTalk(view.ptt, {
+  press: () => {
     performance.mark('walkie:press');
     dispatch({ type: 'press' });
   },
-  () => dispatch({ type: 'release' }),
-);
+  release: () => dispatch({ type: 'release' }),
+  toggle: tap,
+  mode: () => store.state.talkMode,
+});
+bindMediaSession(tap, () => store.state.talkMode === 'latch' && store.state.view === 'channel');
 
 // A tab keeps its seat across reloads: sessionStorage lives as long as the tab, and the resume token in it brings
 // the same participant back while the server still holds the seat.
@@ -112,16 +131,21 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
     },
     onRejoined: (snapshot) => enterChannel(snapshot),
     onSession: (request) => sessionStorage.setItem(sessionKey, JSON.stringify(request)),
-    onRejoinRefused: (error) => store.update({ notice: errorSentence(error) }),
+    onRejoinRefused: (error) => notice.say(errorSentence(error), 10_000),
   });
   try {
     await connection.start();
-    enterChannel(await connection.join({
+    const joined = await connection.join({
       channel,
       name: name.trim(),
       ...(extra.passcode ? { passcode: extra.passcode } : {}),
       ...(extra.resume ? { resume: extra.resume } : {}),
-    }));
+    });
+    enterChannel(joined);
+    const renamed = joined.resumed ? null : renamedNotice(name, joined.self.name);
+    if (renamed) {
+      notice.say(renamed, 10_000);
+    }
     history.replaceState(null, '', `/c/${encodeURIComponent(store.state.channel)}`);
   } catch (error) {
     store.update({ errors: { join: errorSentence(HubError.from(error)) } });
@@ -160,7 +184,6 @@ function enterChannel(snapshot: JoinResult): void {
     away: snapshot.away,
     floor: snapshot.floor,
     ptt: microphone ? { phase: 'idle' } : { phase: 'listen-only' },
-    notice: null,
   });
 }
 
@@ -221,6 +244,10 @@ function floorChanged(floor: ServerEvents['FloorChanged']): void {
   if (phase === 'talking' && floor.holder?.id !== selfId) {
     dispatch({ type: 'lost' });
   }
+  // A latched "Busy" is not held down by anyone: once the channel is clear it must not keep saying Busy.
+  if (phase === 'denied' && floor.holder === null && store.state.talkMode === 'latch') {
+    dispatch({ type: 'release' });
+  }
   const place = floor.queue.findIndex((p) => p.id === selfId);
   if (phase === 'queued' && place >= 0) {
     dispatch({ type: 'queue-position', position: place + 1 });
@@ -272,9 +299,11 @@ function run(effect: PttEffect): void {
       break;
     case 'permit-tone':
       sounds.play('permit');
+      vibrate('granted');
       break;
     case 'busy-tone':
       sounds.play('busy');
+      vibrate('refused');
       break;
   }
 }
@@ -330,7 +359,8 @@ async function leave(): Promise<void> {
   // Back on the landing page with the channel still filled in, so joining again is one click.
   const channel = store.state.channel;
   history.replaceState(null, '', `/c/${encodeURIComponent(channel)}`);
-  store.update({ ...initialState, tones: store.state.tones });
+  notice.clear();
+  store.update({ ...initialState, tones: store.state.tones, talkMode: store.state.talkMode });
   view.prefill(channel, localStorage.getItem('walkie.name') ?? '');
 }
 
@@ -338,9 +368,9 @@ async function copyLink(): Promise<void> {
   const link = `${location.origin}/c/${encodeURIComponent(store.state.channel)}`;
   try {
     await navigator.clipboard.writeText(link);
-    store.update({ notice: 'Link copied' });
+    notice.say('Link copied');
   } catch {
-    store.update({ notice: link });
+    notice.say(link, 20_000);
   }
 }
 

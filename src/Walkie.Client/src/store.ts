@@ -3,6 +3,8 @@ import type { ConnectionState } from './signaling/channelConnection';
 import type { FloorInfo, ParticipantInfo } from './signaling/protocol';
 
 export type MicState = 'unknown' | 'ready' | 'unavailable';
+/** Hold to talk (the default), or latched: one tap starts, the next stops. */
+export type TalkMode = 'hold' | 'latch';
 
 /** Everything the interface shows. The view renders from this alone. */
 export interface AppState {
@@ -20,6 +22,7 @@ export interface AppState {
   /** False on a plain-HTTP page other than localhost: browsers then offer no microphone at all. */
   secure: boolean;
   tones: boolean;
+  talkMode: TalkMode;
   errors: { channel?: string; name?: string; join?: string };
   notice: string | null;
 }
@@ -37,6 +40,7 @@ export const initialState: AppState = {
   mic: 'unknown',
   secure: true,
   tones: true,
+  talkMode: 'hold',
   errors: {},
   notice: null,
 };

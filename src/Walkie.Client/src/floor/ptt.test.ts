@@ -91,4 +91,35 @@ describe('push to talk', () => {
     expect(run([{ type: 'press' }], listening.state).effects).toEqual([]);
     expect(run([{ type: 'mic', available: true }], listening.state).state).toEqual({ phase: 'idle' });
   });
+
+  describe('latched (tap to start, tap to stop)', () => {
+    const toggle: PttEvent = { type: 'toggle' };
+
+    it('starts on one tap and stops on the next, with the same effects as a hold', () => {
+      expect(run([toggle, answer('granted'), toggle])).toEqual({
+        state: { phase: 'idle' },
+        effects: ['request', 'start-sending', 'permit-tone', 'stop-sending', 'release'],
+      });
+    });
+
+    it('a second tap before the answer gives the floor straight back', () => {
+      expect(run([toggle, toggle, answer('granted')])).toEqual({ state: { phase: 'idle' }, effects: ['request', 'release'] });
+      expect(run([toggle, toggle, toggle]).state).toEqual({ phase: 'requesting' });
+    });
+
+    it('a tap while waiting leaves the line', () => {
+      expect(run([toggle, answer('queued'), toggle])).toEqual({ state: { phase: 'idle' }, effects: ['request', 'release'] });
+    });
+
+    it('after a refusal or a cut-off, a tap asks again', () => {
+      expect(run([toggle, answer('denied'), toggle])).toEqual({ state: { phase: 'requesting' }, effects: ['request', 'busy-tone', 'request'] });
+      const cut = run([toggle, answer('granted'), { type: 'revoked', reason: 'time-limit' }]);
+      expect(cut.state).toEqual({ phase: 'revoked', reason: 'time-limit' });
+      expect(run([toggle], cut.state)).toEqual({ state: { phase: 'requesting' }, effects: ['request'] });
+    });
+
+    it('does nothing without a microphone', () => {
+      expect(run([toggle], { phase: 'listen-only' })).toEqual({ state: { phase: 'listen-only' }, effects: [] });
+    });
+  });
 });

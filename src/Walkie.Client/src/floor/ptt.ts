@@ -16,6 +16,8 @@ export type PttState =
 export type PttEvent =
   | { type: 'press' }
   | { type: 'release' }
+  /** Latched talking: one tap starts, the next stops, whatever the phase. */
+  | { type: 'toggle' }
   | { type: 'answer'; result: FloorOutcome; now: number; limitMs: number }
   | { type: 'granted'; now: number; limitMs: number }
   | { type: 'revoked'; reason: string }
@@ -41,6 +43,9 @@ function talking(now: number, limitMs: number): Transition {
 
 /** The push-to-talk state machine: pure, so every transition is unit-tested without a browser. */
 export function ptt(state: PttState, event: PttEvent): Transition {
+  if (event.type === 'toggle') {
+    return toggle(state);
+  }
   if (event.type === 'mic') {
     if (!event.available) {
       return { state: { phase: 'listen-only' }, effects: state.phase === 'talking' ? ['stop-sending', 'release'] : [] };
@@ -122,4 +127,28 @@ export function ptt(state: PttState, event: PttEvent): Transition {
       return event.type === 'release' ? stay(idle) : stay(state);
   }
   return stay(state);
+}
+
+/**
+ * A tap means "stop" while we are asking, waiting or talking, and "start" otherwise. After a refusal or a cut-off the
+ * button is not held, so the tap first lets go of that state and then asks again.
+ */
+function toggle(state: PttState): Transition {
+  switch (state.phase) {
+    case 'requesting':
+    case 'queued':
+    case 'talking':
+      return ptt(state, { type: 'release' });
+    case 'denied':
+    case 'revoked': {
+      const cleared = ptt(state, { type: 'release' });
+      const asked = ptt(cleared.state, { type: 'press' });
+      return { state: asked.state, effects: [...cleared.effects, ...asked.effects] };
+    }
+    case 'idle':
+    case 'cancelling':
+      return ptt(state, { type: 'press' });
+    case 'listen-only':
+      return stay(state);
+  }
 }

@@ -38,10 +38,23 @@ export class ParticipantList {
     li.dataset['id'] = id;
     const who = document.createElement('span');
     who.className = 'who';
-    who.textContent = isSelf ? `${name} (you)` : name;
+    who.textContent = name;
+    // Long names are cut short on screen; the full one stays in the text (for screen readers) and on hover.
+    who.title = name;
+    // One line for who and what they are doing; the volume slider goes under it.
+    const line = document.createElement('div');
+    line.className = 'line';
+    line.append(who);
+    if (isSelf) {
+      const you = document.createElement('span');
+      you.className = 'you';
+      you.textContent = '(you)';
+      line.append(you);
+    }
     const status = document.createElement('span');
     status.className = 'badge';
-    li.append(who, status);
+    line.append(status);
+    li.append(line);
     if (!isSelf) {
       const volume = document.createElement('input');
       volume.type = 'range';

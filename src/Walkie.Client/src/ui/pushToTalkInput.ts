@@ -1,20 +1,47 @@
+import type { TalkMode } from '../store';
+
+export interface TalkInput {
+  press: () => void;
+  release: () => void;
+  /** Latched talking: start if not talking, stop if talking. */
+  toggle: () => void;
+  mode: () => TalkMode;
+}
+
+// Only fields that type text own the Space bar; a checkbox, radio, slider or button does not.
+const textTypes = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number', 'date', 'time']);
+export function ownsSpaceBar(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) {
+    return false;
+  }
+  if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') {
+    return true;
+  }
+  return target instanceof HTMLInputElement && textTypes.has(target.type);
+}
+
 /**
- * Turns pointer, touch, pen and Space-bar holds into press/release calls. Pointer capture keeps a hold alive when the
- * finger slides off the button; blur and hiding the page end it, so a transmission can never get stuck on.
+ * Turns pointer, touch, pen, keyboard and assistive-technology input into talk calls.
+ * - Hold mode: a pointer or Space-bar hold talks while held. Pointer capture keeps a hold alive when the finger slides
+ *   off the button; blur and hiding the page end it, so a transmission can never get stuck on.
+ * - Latched mode: a tap, Enter or Space starts, the next one stops.
+ * - In both modes a click that no pointer hold produced (Enter, a screen reader's activation, voice control, switch
+ *   access) toggles, since those cannot hold anything.
  */
-export function bindPushToTalk(button: HTMLElement, press: () => void, release: () => void): void {
+export function bindPushToTalk(button: HTMLButtonElement, input: TalkInput): void {
   let held: 'pointer' | 'key' | null = null;
+  let pointerClick = false;
 
   const start = (source: 'pointer' | 'key') => {
     if (held === null) {
       held = source;
-      press();
+      input.press();
     }
   };
   const end = () => {
     if (held !== null) {
       held = null;
-      release();
+      input.release();
     }
   };
 
@@ -22,30 +49,50 @@ export function bindPushToTalk(button: HTMLElement, press: () => void, release: 
     if (e.button !== 0) {
       return;
     }
+    pointerClick = true;
+    if (input.mode() === 'latch') {
+      return;
+    }
     e.preventDefault();
     button.setPointerCapture(e.pointerId);
     start('pointer');
   });
   button.addEventListener('pointerup', end);
-  button.addEventListener('pointercancel', end);
+  button.addEventListener('pointercancel', () => {
+    pointerClick = false;
+    end();
+  });
   button.addEventListener('lostpointercapture', end);
+  button.addEventListener('click', () => {
+    // A hold's own click has already talked; in latched mode every click is a tap.
+    const fromHold = pointerClick && input.mode() === 'hold';
+    pointerClick = false;
+    if (!fromHold) {
+      input.toggle();
+    }
+  });
   // Long-press on touch screens opens a context menu that would steal the hold.
   button.addEventListener('contextmenu', (e) => e.preventDefault());
 
-  const inTextField = (target: EventTarget | null) =>
-    target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-
+  const ownSpace = (e: KeyboardEvent) => e.code === 'Space' && !ownsSpaceBar(e.target) && !button.closest('[hidden]') && !button.disabled;
   window.addEventListener('keydown', (e) => {
-    if (e.code !== 'Space' || inTextField(e.target) || button.closest('[hidden]')) {
+    pointerClick = false;
+    if (!ownSpace(e)) {
       return;
     }
+    // Also keeps the Space from activating whatever has focus (a checkbox, the Leave button).
     e.preventDefault();
-    if (!e.repeat) {
+    if (e.repeat) {
+      return;
+    }
+    if (input.mode() === 'latch') {
+      input.toggle();
+    } else {
       start('key');
     }
   });
   window.addEventListener('keyup', (e) => {
-    if (e.code === 'Space' && held === 'key') {
+    if (e.code === 'Space' && (held === 'key' || ownSpace(e))) {
       e.preventDefault();
       end();
     }

@@ -1,6 +1,6 @@
-import type { PttState } from '../floor/ptt';
-import type { AppState } from '../store';
+import type { AppState, TalkMode } from '../store';
 import { ParticipantList } from './participantList';
+import { announcement, talkButtonText } from './talkLabels';
 
 export interface ViewCallbacks {
   join: (channel: string, name: string, passcode: string) => void;
@@ -9,7 +9,15 @@ export interface ViewCallbacks {
   enableMic: () => void;
   setTones: (on: boolean) => void;
   setVolume: (participantId: string, volume: number) => void;
+  setTalkMode: (mode: TalkMode) => void;
 }
+
+// Writing the same text again still replaces the text node, and screen readers re-read live regions on that.
+const setText = (element: HTMLElement, text: string): void => {
+  if (element.textContent !== text) {
+    element.textContent = text;
+  }
+};
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -43,7 +51,11 @@ export class View {
   private readonly reload = byId<HTMLButtonElement>('reload');
   private readonly insecure = byId('insecure');
   private readonly micReason = byId('mic-reason');
+  private readonly pttLabel = byId('ptt-label');
+  private readonly announcer = byId('announcer');
+  private readonly talkModes = [...document.querySelectorAll<HTMLInputElement>('input[name="talk-mode"]')];
   private shownLevel = 0;
+  private shownView: AppState['view'] = 'landing';
 
   constructor(callbacks: ViewCallbacks) {
     this.participantList = new ParticipantList(byId<HTMLUListElement>('participants'), callbacks.setVolume);
@@ -57,6 +69,9 @@ export class View {
     this.reload.addEventListener('click', () => location.reload());
     byId<HTMLAnchorElement>('https-link').href = `https://${location.host}${location.pathname}`;
     this.tones.addEventListener('change', () => callbacks.setTones(this.tones.checked));
+    for (const radio of this.talkModes) {
+      radio.addEventListener('change', () => radio.checked && callbacks.setTalkMode(radio.value === 'latch' ? 'latch' : 'hold'));
+    }
   }
 
   prefill(channel: string, name: string): void {
@@ -84,10 +99,12 @@ export class View {
     this.joinError.textContent = s.errors.join ?? '';
     this.insecure.hidden = s.secure;
     if (s.view !== 'channel') {
+      this.shownView = s.view;
       return;
     }
 
-    this.title.textContent = s.channel;
+    setText(this.title, s.channel);
+    this.title.title = s.channel;
     const people = s.others.length + (s.self ? 1 : 0);
     const connection = {
       idle: 'Connecting…',
@@ -97,39 +114,53 @@ export class View {
       restarting: 'The server is restarting… You are off the air until it is back.',
       gone: 'Disconnected: the server cannot be reached. Reload to try again.',
     }[s.connection];
-    this.status.textContent = s.connection === 'connected' ? `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here` : connection;
+    setText(this.status, s.connection === 'connected' ? `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here` : connection);
     this.status.dataset['state'] = s.connection;
     this.reload.hidden = s.connection !== 'gone';
 
     const holder = s.floor.holder;
     const selfTalking = holder !== null && holder.id === s.self?.id;
-    this.talker.textContent = holder === null ? 'Channel clear' : selfTalking ? 'You are talking' : `${holder.name} is talking`;
+    setText(this.talker, holder === null ? 'Channel clear' : selfTalking ? 'You are talking' : `${holder.name} is talking`);
+    this.talker.title = this.talker.textContent ?? '';
     this.talker.dataset['busy'] = String(holder !== null);
 
     this.renderPtt(s);
     this.micNotice.hidden = s.mic !== 'unavailable';
-    this.micReason.textContent = s.secure
+    setText(this.micReason, s.secure
       ? 'No microphone: you are listening only.'
-      : 'Listening only: browsers allow the microphone only on HTTPS pages (or on localhost).';
+      : 'Listening only: browsers allow the microphone only on HTTPS pages (or on localhost).');
     this.tones.checked = s.tones;
-    this.notice.textContent = s.notice ?? '';
+    for (const radio of this.talkModes) {
+      radio.checked = radio.value === s.talkMode;
+    }
+    setText(this.notice, s.notice ?? '');
     this.participantList.render(s);
+    if (this.shownView !== 'channel') {
+      // Straight to the one control that matters; without this, focus fell back to the page body after Join.
+      (this.ptt.disabled ? byId('enable-mic') : this.ptt).focus();
+    }
+    this.shownView = s.view;
   };
 
+  /** Also runs on a timer while talking, for the countdown; writes only what changed. */
   refreshPtt(s: AppState): void {
     this.renderPtt(s);
   }
 
-  private renderPtt({ ptt, connection, secure }: AppState): void {
-    const online = connection === 'connected';
+  private renderPtt(s: AppState): void {
+    const { ptt, connection, talkMode } = s;
+    const now = Date.now();
+    const text = talkButtonText(s, talkMode, now, touchOnly);
     this.ptt.dataset['phase'] = ptt.phase;
-    this.ptt.setAttribute('aria-pressed', String(ptt.phase === 'talking'));
-    this.ptt.disabled = ptt.phase === 'listen-only' || !online;
-    this.pttState.textContent = !online
-      ? offlineReason(connection)
-      : ptt.phase === 'listen-only' && !secure
-        ? 'Listening only: the microphone needs HTTPS'
-        : describe(ptt, Date.now(), touchOnly);
+    this.ptt.dataset['mode'] = talkMode;
+    // A latched button is a toggle that stays pressed while we ask, wait or talk; a held one is pressed while on air.
+    const pressed = talkMode === 'latch' ? ['requesting', 'queued', 'talking'].includes(ptt.phase) : ptt.phase === 'talking';
+    this.ptt.setAttribute('aria-pressed', String(pressed));
+    this.ptt.disabled = ptt.phase === 'listen-only' || connection !== 'connected';
+    setText(this.pttLabel, text.label);
+    setText(this.pttState, text.caption);
+    this.pttState.dataset['alert'] = String(text.alert);
+    setText(this.announcer, announcement(s, now));
   }
 
   private setError(input: HTMLInputElement, slot: HTMLElement, message: string | undefined): void {
@@ -140,30 +171,3 @@ export class View {
 
 // Phones have no Space bar to mention.
 const touchOnly = typeof matchMedia === 'function' && matchMedia('(hover: none) and (pointer: coarse)').matches;
-
-/** Why the button is disabled while there is no server to grant the floor. */
-export function offlineReason(connection: AppState['connection']): string {
-  return connection === 'gone' ? 'Talking is off: Walkie lost the server' : 'Talking is paused while Walkie reconnects';
-}
-
-export function describe(ptt: PttState, now: number, touch = false): string {
-  switch (ptt.phase) {
-    case 'idle':
-      return touch ? 'Hold the button to talk' : 'Hold the button or the Space bar to talk';
-    case 'requesting':
-    case 'cancelling':
-      return 'Requesting the channel…';
-    case 'talking': {
-      const left = ptt.until === null ? null : Math.max(0, Math.ceil((ptt.until - now) / 1000));
-      return left !== null && left <= 10 ? `On air: ${left} s left` : 'On air: you are talking';
-    }
-    case 'queued':
-      return ptt.position === 1 ? 'Waiting: you are next' : `Waiting: number ${ptt.position} in line`;
-    case 'denied':
-      return ptt.holder === null ? 'Wait: your turn just ran out, others go first' : `Busy: ${ptt.holder} is talking`;
-    case 'revoked':
-      return ptt.reason === 'time-limit' ? 'Time is up: release the button' : 'The channel was taken from you';
-    case 'listen-only':
-      return 'Listening only: no microphone';
-  }
-}
