@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { axeViolations, launchBrowser, openUser, screenshot, startServer, waitConnected, waitFor } from './harness.mjs';
+
+const layouts = [
+  { tag: 'phone', viewport: { width: 375, height: 812 } },
+  { tag: 'desktop', viewport: { width: 1280, height: 800 } },
+];
+
+/** Screenshots of a page in every layout and theme, and axe-core in both themes: 0 violations. */
+async function capture(page, state, { axe = true } = {}) {
+  for (const scheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const { tag, viewport } of layouts) {
+      await page.setViewportSize(viewport);
+      await screenshot(page, `state-${state}-${tag}-${scheme}`);
+    }
+    if (axe) {
+      assert.deepEqual(await axeViolations(page), [], `axe on the ${state} view, ${scheme} theme`);
+    }
+  }
+}
+
+const label = (user) => user.ptt.locator('.ptt-text').textContent();
+const waitLabel = (user, text, timeout = 3000) =>
+  waitFor(async () => (await label(user)) === text, { timeout, message: `${user.name}'s button to say "${text}"` });
+
+describe('every state of the channel view, phone and desktop, light and dark', () => {
+  let server;
+  let browser;
+  let deniedBrowser;
+  const users = [];
+
+  before(async () => {
+    // A queue of one, so a third presser is refused; a short limit, so a long press is cut off.
+    server = await startServer({ settings: { MaxFloorQueue: '1', TransmitLimit: '00:00:06' } });
+    browser = await launchBrowser();
+    deniedBrowser = await launchBrowser({ microphone: false });
+  });
+
+  after(async () => {
+    await Promise.all(users.map((u) => u.context.close().catch(() => {})));
+    await browser?.close();
+    await deniedBrowser?.close();
+    await server?.stop();
+  });
+
+  test('landing, idle, talking, waiting, busy, time is up and listen only: screenshots and no axe violations', async () => {
+    const landing = await openUser(browser, server.url, { channel: 'crew' });
+    users.push(landing);
+    await capture(landing.page, 'landing');
+
+    const join = async (name, options = {}) => {
+      const user = await openUser(options.microphone === false ? deniedBrowser : browser, server.url, { channel: 'crew', name, ...options });
+      users.push(user);
+      return user;
+    };
+    const ann = await join('Ann');
+    const ben = await join('Ben');
+    const cat = await join('Cat');
+    const dev = await join('Dev', { microphone: false });
+    await waitConnected(ann, 3);
+    await capture(ann.page, 'idle');
+    await waitLabel(dev, 'Listen only');
+    await capture(dev.page, 'listen-only', { axe: false });
+
+    // Space-bar holds: they survive the viewport and theme changes the screenshots make.
+    await ann.page.keyboard.down('Space');
+    await waitLabel(ann, 'Talking: release to stop');
+    await ben.page.keyboard.down('Space');
+    await waitLabel(ben, 'Waiting: you are #1');
+    await cat.page.keyboard.down('Space');
+    await waitLabel(cat, 'Busy');
+    await capture(ann.page, 'talking');
+    await capture(ben.page, 'queued');
+    await capture(cat.page, 'busy', { axe: false });
+    await capture(dev.page, 'listening', { axe: false });
+
+    await waitLabel(ann, 'Time is up: release', 10000);
+    await waitLabel(ben, 'Talking: release to stop');
+    await capture(ann.page, 'time-is-up', { axe: false });
+    for (const user of [ann, ben, cat]) {
+      await user.page.keyboard.up('Space');
+    }
+    await waitLabel(ann, 'Push to talk');
+  });
+});
