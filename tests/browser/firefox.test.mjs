@@ -57,7 +57,7 @@ describe('Firefox ESR and Chromium in one channel', () => {
 
     baseline = await inboundEnergy(c.page);
     await press(f);
-    await waitText(f.page, '#ptt-state', 'On air');
+    await waitText(f.page, '#ptt-label', 'Talking: release to stop');
     await waitHears(c, baseline);
     const byButton = await audioOver(c.page, 1000);
     await release(f);
