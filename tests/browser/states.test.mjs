@@ -61,6 +61,10 @@ describe('every state of the channel view, phone and desktop, light and dark', (
     const dev = await join('Dev', { microphone: false });
     await waitConnected(ann, 3);
     await capture(ann.page, 'idle');
+    // Open, so axe checks the settings too (it skips what is hidden).
+    await ann.page.getByText('Settings').click();
+    await capture(ann.page, 'settings');
+    await ann.page.getByText('Settings').click();
     await waitLabel(dev, 'Listen only');
     await capture(dev.page, 'listen-only', { axe: false });
 
