@@ -1,6 +1,7 @@
 import './styles.css';
 import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
 import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
+import { registerServiceWorker } from './pwa/registerServiceWorker';
 import { PeerMesh } from './rtc/peerMesh';
 import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
@@ -69,6 +70,7 @@ bindPushToTalk(
 // the same participant back while the server still holds the seat.
 const sessionKey = 'walkie.session';
 const saved = readSession();
+registerServiceWorker();
 view.prefill(channelFromPath(location.pathname) || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '');
 if (saved && (channelFromPath(location.pathname) === '' || channelFromPath(location.pathname).toLowerCase() === saved.channel)) {
   void join(saved.channel, saved.name, saved);
