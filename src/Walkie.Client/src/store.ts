@@ -1,12 +1,14 @@
 import type { PttState } from './floor/ptt';
 import type { ConnectionState } from './signaling/channelConnection';
+import type { OfflineState } from './pwa/reachability';
 import type { FloorInfo, ParticipantInfo } from './signaling/protocol';
 
 export type MicState = 'unknown' | 'ready' | 'unavailable';
 
 /** Everything the interface shows. The view renders from this alone. */
 export interface AppState {
-  view: 'landing' | 'channel';
+  /** 'offline': the server did not answer at start-up (see pwa/reachability.ts). */
+  view: 'landing' | 'channel' | 'offline';
   joining: boolean;
   connection: ConnectionState | 'idle';
   channel: string;
@@ -22,6 +24,7 @@ export interface AppState {
   tones: boolean;
   errors: { channel?: string; name?: string; join?: string };
   notice: string | null;
+  offline: OfflineState;
 }
 
 export const initialState: AppState = {
@@ -39,6 +42,7 @@ export const initialState: AppState = {
   tones: true,
   errors: {},
   notice: null,
+  offline: { checking: false, failures: 0 },
 };
 
 export class Store {
