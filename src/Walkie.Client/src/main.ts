@@ -1,6 +1,8 @@
 import './styles.css';
 import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
 import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
+import { isReachable, ReachabilityGate } from './pwa/reachability';
+import { registerServiceWorker } from './pwa/registerServiceWorker';
 import { PeerMesh } from './rtc/peerMesh';
 import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
@@ -10,6 +12,7 @@ import { bindMediaSession, ScreenWake, titleFor, vibrate } from './device/backgr
 import { initialState, Store, type TalkMode } from './store';
 import { renamedNotice, TransientNotice } from './ui/notices';
 import { bindPushToTalk } from './ui/pushToTalkInput';
+import { OfflineView } from './ui/offlineView';
 import { channelFromPath } from './ui/route';
 import { View } from './ui/view';
 
@@ -88,6 +91,16 @@ bindMediaSession(tap, () => store.state.talkMode === 'latch' && store.state.view
 // the same participant back while the server still holds the seat.
 const sessionKey = 'walkie.session';
 const saved = readSession();
+registerServiceWorker();
+
+// An installed app starts from its cached shell even when the server is down: it says so on its own screen, and the
+// form and the resumed session below wait until the server answers. Everything after this await waits with them.
+const reachability = new ReachabilityGate(
+  () => isReachable((url, init) => fetch(url, init), '/healthz', 5000),
+  (offline) => store.update(offline ? { view: 'offline', offline } : { view: 'landing' }),
+);
+store.subscribe(new OfflineView(reachability.retry).render);
+await reachability.ready;
 view.prefill(channelFromPath(location.pathname) || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '');
 if (saved && (channelFromPath(location.pathname) === '' || channelFromPath(location.pathname).toLowerCase() === saved.channel)) {
   void join(saved.channel, saved.name, saved);

@@ -1,5 +1,6 @@
 import type { PttState } from './floor/ptt';
 import type { ConnectionState } from './signaling/channelConnection';
+import type { OfflineState } from './pwa/reachability';
 import type { FloorInfo, ParticipantInfo } from './signaling/protocol';
 
 export type MicState = 'unknown' | 'ready' | 'unavailable';
@@ -8,7 +9,8 @@ export type TalkMode = 'hold' | 'latch';
 
 /** Everything the interface shows. The view renders from this alone. */
 export interface AppState {
-  view: 'landing' | 'channel';
+  /** 'offline': the server did not answer at start-up (see pwa/reachability.ts). */
+  view: 'landing' | 'channel' | 'offline';
   joining: boolean;
   connection: ConnectionState | 'idle';
   channel: string;
@@ -25,6 +27,7 @@ export interface AppState {
   talkMode: TalkMode;
   errors: { channel?: string; name?: string; join?: string };
   notice: string | null;
+  offline: OfflineState;
 }
 
 export const initialState: AppState = {
@@ -43,6 +46,7 @@ export const initialState: AppState = {
   talkMode: 'hold',
   errors: {},
   notice: null,
+  offline: { checking: false, failures: 0 },
 };
 
 export class Store {

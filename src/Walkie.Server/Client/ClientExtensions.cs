@@ -10,9 +10,11 @@ internal static class ClientExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
-            // Vite names assets by content hash, so they never change; index.html must always be fresh.
+            // Vite names what it puts in /assets by content hash, so those files never change. Everything else keeps
+            // its name from version to version (index.html, sw.js, the manifest, the icons) and must be asked for
+            // again: a browser holding on to an old sw.js would keep running an old app.
             OnPrepareResponse = ctx => ctx.Context.Response.Headers[HeaderNames.CacheControl] =
-                ctx.File.Name == "index.html" ? "no-cache" : "public, max-age=31536000, immutable",
+                ctx.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
         });
         return app;
     }

@@ -37,10 +37,12 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>Every line logged at the chosen level (Information by default) or above, formatted with its arguments.</summary>
     public IReadOnlyCollection<string> Logs => _logs;
 
-    public static async Task<RunningServer> StartAsync(Dictionary<string, string?>? settings = null, LogLevel logLevel = LogLevel.Information)
+    /// <param name="webRoot">A folder to serve as the built client instead of the default wwwroot.</param>
+    public static async Task<RunningServer> StartAsync(Dictionary<string, string?>? settings = null, LogLevel logLevel = LogLevel.Information, string? webRoot = null)
     {
         var logs = new ConcurrentQueue<string>();
-        var app = Program.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        string[] args = ["--urls", "http://127.0.0.1:0", "--environment", "Testing", .. webRoot is null ? [] : new[] { "--webroot", webRoot }];
+        var app = Program.Build(args, builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings ?? []);
             // Categories configured in appsettings.json would otherwise keep their own, higher levels.
