@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { collectCspViolations, launchBrowser, screenshot, startServer, waitFor } from './harness.mjs';
+import { axeViolations, collectCspViolations, launchBrowser, screenshot, startServer, waitFor } from './harness.mjs';
 
 // Walkie as an installed app: the manifest and icons browsers need to offer installing it, the service worker that
 // keeps the app shell, and the app's own screen when it starts without a server.
@@ -163,10 +163,14 @@ describe('installable app and offline start', () => {
     assert.match(health, /^failed/);
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
 
-    await page.setViewportSize({ width: 375, height: 812 });
-    await screenshot(page, 'pwa-offline-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await screenshot(page, 'pwa-offline-desktop');
+    for (const scheme of ['dark', 'light']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width: 375, height: 812 });
+      await screenshot(page, `state-offline-phone-${scheme}`);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await screenshot(page, `state-offline-desktop-${scheme}`);
+      assert.deepEqual(await axeViolations(page), [], `axe on the offline screen, ${scheme} theme`);
+    }
 
     // Still down: Retry says it tried again, politely, and the screen stays.
     await retry.click();
