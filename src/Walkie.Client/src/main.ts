@@ -4,7 +4,7 @@ import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
 import { PeerMesh } from './rtc/peerMesh';
 import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
-import { errorSentence } from './signaling/errors';
+import { errorSentence, joinErrorField } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
 import { initialState, Store } from './store';
 import { bindPushToTalk } from './ui/pushToTalkInput';
@@ -124,7 +124,12 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
     }));
     history.replaceState(null, '', `/c/${encodeURIComponent(store.state.channel)}`);
   } catch (error) {
-    store.update({ errors: { join: errorSentence(HubError.from(error)) } });
+    const refusal = HubError.from(error);
+    const field = joinErrorField(refusal);
+    store.update({ errors: { [field]: errorSentence(refusal) } });
+    if (field === 'passcode') {
+      view.focusPasscode();
+    }
     connection.close();
     connection = null;
   } finally {

@@ -20,7 +20,7 @@ export interface AppState {
   /** False on a plain-HTTP page other than localhost: browsers then offer no microphone at all. */
   secure: boolean;
   tones: boolean;
-  errors: { channel?: string; name?: string; join?: string };
+  errors: { channel?: string; name?: string; passcode?: string; join?: string };
   notice: string | null;
 }
 

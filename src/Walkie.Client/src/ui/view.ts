@@ -30,6 +30,8 @@ export class View {
   private readonly joinButton = byId<HTMLButtonElement>('join');
   private readonly channelError = byId('channel-error');
   private readonly nameError = byId('name-error');
+  private readonly passcodeError = byId('passcode-error');
+  private readonly passcodeOptional = byId('passcode-optional');
   private readonly joinError = byId('join-error');
   private readonly title = byId('channel-title');
   private readonly status = byId('status');
@@ -65,6 +67,12 @@ export class View {
     (channel ? this.nameInput : this.channelInput).focus();
   }
 
+  /** The passcode prompt: the cursor goes where the answer is typed, over a wrong passcode so typing replaces it. */
+  focusPasscode(): void {
+    this.passcodeInput.focus();
+    this.passcodeInput.select();
+  }
+
   /** Called every animation frame; writes the style only when the bar visibly moves, so a quiet page does no work. */
   setLevel(level: number): void {
     const rounded = Math.round(level * 100) / 100;
@@ -81,6 +89,9 @@ export class View {
     this.joinButton.textContent = s.joining ? 'Joining…' : 'Join';
     this.setError(this.channelInput, this.channelError, s.errors.channel);
     this.setError(this.nameInput, this.nameError, s.errors.name);
+    this.setError(this.passcodeInput, this.passcodeError, s.errors.passcode);
+    // While the channel asks for a passcode, it is not optional.
+    this.passcodeOptional.hidden = s.errors.passcode !== undefined;
     this.joinError.textContent = s.errors.join ?? '';
     this.insecure.hidden = s.secure;
     if (s.view !== 'channel') {
