@@ -6,9 +6,10 @@ import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
 import { errorSentence, joinErrorField } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
-import { initialState, Store } from './store';
+import { channelAddress, parseFragment } from './share/privateLink';
+import { initialState, Store, type AppState } from './store';
 import { bindPushToTalk } from './ui/pushToTalkInput';
-import { channelFromPath } from './ui/route';
+import { routeFrom } from './ui/route';
 import { View } from './ui/view';
 
 // main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
@@ -69,9 +70,22 @@ bindPushToTalk(
 // the same participant back while the server still holds the seat.
 const sessionKey = 'walkie.session';
 const saved = readSession();
-view.prefill(channelFromPath(location.pathname) || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '');
-if (saved && (channelFromPath(location.pathname) === '' || channelFromPath(location.pathname).toLowerCase() === saved.channel)) {
+const route = routeFrom(location.pathname, location.hash);
+view.prefill(route.channel || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '', route.passcode);
+if (saved && (route.channel === '' || route.channel.toLowerCase() === saved.channel)) {
   void join(saved.channel, saved.name, saved);
+}
+// A private link pasted into the address bar of an open landing page changes only the fragment: no reload.
+window.addEventListener('hashchange', () => {
+  const linked = parseFragment(location.hash);
+  if (linked && store.state.view === 'landing') {
+    view.prefill(linked.channel, localStorage.getItem('walkie.name') ?? '', linked.passcode);
+  }
+});
+
+/** A private channel's passcode for its link, or null for an open channel, whose link is its name. */
+function passcodeOf(s: AppState): string | null {
+  return s.private ? s.passcode : null;
 }
 
 function readSession(): JoinRequest | null {
@@ -116,13 +130,16 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
   });
   try {
     await connection.start();
-    enterChannel(await connection.join({
+    const snapshot = await connection.join({
       channel,
       name: name.trim(),
       ...(extra.passcode ? { passcode: extra.passcode } : {}),
       ...(extra.resume ? { resume: extra.resume } : {}),
-    }));
-    history.replaceState(null, '', `/c/${encodeURIComponent(store.state.channel)}`);
+    });
+    store.update({ passcode: extra.passcode ?? '' });
+    enterChannel(snapshot);
+    // A private channel's name and passcode stay in the fragment: never in a path the server, a proxy or a log sees.
+    history.replaceState(null, '', channelAddress(store.state.channel, passcodeOf(store.state)));
   } catch (error) {
     const refusal = HubError.from(error);
     const field = joinErrorField(refusal);
@@ -160,6 +177,7 @@ function enterChannel(snapshot: JoinResult): void {
   store.update({
     view: 'channel',
     channel: snapshot.channel,
+    private: snapshot.private,
     self: snapshot.self,
     others: snapshot.participants,
     away: snapshot.away,
@@ -334,9 +352,10 @@ async function leave(): Promise<void> {
   microphone = null;
   // Back on the landing page with the channel still filled in, so joining again is one click.
   const channel = store.state.channel;
-  history.replaceState(null, '', `/c/${encodeURIComponent(channel)}`);
+  const passcode = passcodeOf(store.state);
+  history.replaceState(null, '', channelAddress(channel, passcode));
   store.update({ ...initialState, tones: store.state.tones });
-  view.prefill(channel, localStorage.getItem('walkie.name') ?? '');
+  view.prefill(channel, localStorage.getItem('walkie.name') ?? '', passcode ?? '');
 }
 
 async function copyLink(): Promise<void> {

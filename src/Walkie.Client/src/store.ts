@@ -10,6 +10,10 @@ export interface AppState {
   joining: boolean;
   connection: ConnectionState | 'idle';
   channel: string;
+  /** Whether the channel has a passcode: its link then carries the passcode in the fragment. */
+  private: boolean;
+  /** The passcode this tab joined with, for the Share link; it goes nowhere but Join. */
+  passcode: string;
   self: ParticipantInfo | null;
   others: ParticipantInfo[];
   /** Others whose connection dropped: still in the channel for the resume grace, not reachable. */
@@ -29,6 +33,8 @@ export const initialState: AppState = {
   joining: false,
   connection: 'idle',
   channel: '',
+  private: false,
+  passcode: '',
   self: null,
   others: [],
   away: [],

@@ -61,9 +61,10 @@ export class View {
     this.tones.addEventListener('change', () => callbacks.setTones(this.tones.checked));
   }
 
-  prefill(channel: string, name: string): void {
+  prefill(channel: string, name: string, passcode = ''): void {
     this.channelInput.value = channel;
     this.nameInput.value = name;
+    this.passcodeInput.value = passcode;
     (channel ? this.nameInput : this.channelInput).focus();
   }
 
