@@ -6,8 +6,9 @@ import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
 import { errorSentence, joinErrorField } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
-import { channelAddress, parseFragment } from './share/privateLink';
+import { channelAddress, newPrivateChannel, parseFragment } from './share/privateLink';
 import { initialState, Store, type AppState } from './store';
+import { bindNewPrivateChannel, newPrivateChannelParts } from './ui/newPrivateChannel';
 import { bindPushToTalk } from './ui/pushToTalkInput';
 import { routeFrom } from './ui/route';
 import { View } from './ui/view';
@@ -56,6 +57,7 @@ const view = new View({
   },
 });
 store.subscribe(view.render);
+bindNewPrivateChannel(newPrivateChannelParts(document), () => newPrivateChannel(), () => store.update({ errors: {} }));
 // User Timing marks let benchmarks time press-to-grant from inside the page (docs/BENCHMARKS.md).
 bindPushToTalk(
   view.ptt,
