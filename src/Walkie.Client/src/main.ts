@@ -6,11 +6,13 @@ import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
 import { errorSentence, joinErrorField } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
-import { channelAddress, newPrivateChannel, parseFragment } from './share/privateLink';
+import { channelAddress, newPrivateChannel, parseFragment, shareLink } from './share/privateLink';
+import { qrSvg } from './share/qr';
 import { initialState, Store, type AppState } from './store';
 import { bindNewPrivateChannel, newPrivateChannelParts } from './ui/newPrivateChannel';
 import { bindPushToTalk } from './ui/pushToTalkInput';
 import { routeFrom } from './ui/route';
+import { SharePanel, sharePanelParts } from './ui/sharePanel';
 import { View } from './ui/view';
 
 // main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
@@ -42,7 +44,6 @@ let floorSeq = -1;
 const view = new View({
   join: (channel, name, passcode) => void join(channel, name, { passcode }),
   leave: () => void leave(),
-  copyLink: () => void copyLink(),
   enableMic: () => void enableMicrophone(),
   setVolume: (participantId, volume) => {
     volumes.set(participantId, volume);
@@ -57,6 +58,11 @@ const view = new View({
   },
 });
 store.subscribe(view.render);
+const sharePanel = new SharePanel(sharePanelParts(document), {
+  drawQr: (link) => qrSvg(document, link, 'QR code of the link'),
+  copy: (text) => navigator.clipboard.writeText(text),
+});
+store.subscribe((s) => sharePanel.render(s.view === 'channel' ? { link: shareLink(location.origin, s.channel, passcodeOf(s)), private: s.private } : null));
 bindNewPrivateChannel(newPrivateChannelParts(document), () => newPrivateChannel(), () => store.update({ errors: {} }));
 // User Timing marks let benchmarks time press-to-grant from inside the page (docs/BENCHMARKS.md).
 bindPushToTalk(
@@ -358,16 +364,6 @@ async function leave(): Promise<void> {
   history.replaceState(null, '', channelAddress(channel, passcode));
   store.update({ ...initialState, tones: store.state.tones });
   view.prefill(channel, localStorage.getItem('walkie.name') ?? '', passcode ?? '');
-}
-
-async function copyLink(): Promise<void> {
-  const link = `${location.origin}/c/${encodeURIComponent(store.state.channel)}`;
-  try {
-    await navigator.clipboard.writeText(link);
-    store.update({ notice: 'Link copied' });
-  } catch {
-    store.update({ notice: link });
-  }
 }
 
 // Closing or reloading the tab closes the connection at once: the floor is freed and the others see us away at

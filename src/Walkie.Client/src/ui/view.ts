@@ -5,7 +5,6 @@ import { ParticipantList } from './participantList';
 export interface ViewCallbacks {
   join: (channel: string, name: string, passcode: string) => void;
   leave: () => void;
-  copyLink: () => void;
   enableMic: () => void;
   setTones: (on: boolean) => void;
   setVolume: (participantId: string, volume: number) => void;
@@ -54,7 +53,6 @@ export class View {
       callbacks.join(this.channelInput.value.trim(), this.nameInput.value, this.passcodeInput.value);
     });
     byId('leave').addEventListener('click', callbacks.leave);
-    byId('copy-link').addEventListener('click', callbacks.copyLink);
     byId('enable-mic').addEventListener('click', callbacks.enableMic);
     this.reload.addEventListener('click', () => location.reload());
     byId<HTMLAnchorElement>('https-link').href = `https://${location.host}${location.pathname}`;
