@@ -185,7 +185,9 @@ describe('private channels', () => {
     await c.page.getByLabel('Your name').fill('C');
     await c.page.getByRole('button', { name: 'Join' }).click();
 
-    await c.page.getByRole('alert').filter({ hasText: 'This channel is private: enter its passcode to join.' }).waitFor({ timeout: 5000 });
+    const prompt = c.page.locator('#passcode-error');
+    await prompt.filter({ hasText: 'This channel is private: enter its passcode to join.' }).waitFor({ timeout: 5000 });
+    assert.equal(await prompt.getAttribute('role'), 'alert');
     await waitFocused(c.page, 'passcode');
     assert.equal(await passcodeField.getAttribute('aria-invalid'), 'true');
     assert.equal(await c.page.locator('#join-error').textContent(), '', 'the prompt is not a generic error');
@@ -198,7 +200,7 @@ describe('private channels', () => {
     // A wrong one prompts again, selected, so typing the right one replaces it.
     await passcodeField.fill('not-the-passcode');
     await c.page.getByRole('button', { name: 'Join' }).click();
-    await c.page.getByRole('alert').filter({ hasText: 'That passcode is not right for this channel.' }).waitFor({ timeout: 5000 });
+    await prompt.filter({ hasText: 'That passcode is not right for this channel.' }).waitFor({ timeout: 5000 });
     await waitFocused(c.page, 'passcode');
     assert.equal(await passcodeField.getAttribute('aria-invalid'), 'true');
     await c.page.keyboard.type(passcode);
