@@ -91,16 +91,17 @@ describe('sessions across reloads and restarts', () => {
 
     const guest = await openUser(browser, server.url, { channel: 'room' });
     users.push(guest);
-    const attempt = async (channel, passcode, expected) => {
+    // Passcode refusals prompt on the passcode field; the others show under the form.
+    const attempt = async (channel, passcode, expected, slot = '#join-error') => {
       await guest.page.getByLabel('Channel', { exact: true }).fill(channel);
       await guest.page.getByLabel('Your name').fill('Guest');
       await guest.page.getByLabel(/Passcode/).fill(passcode);
       await guest.page.getByRole('button', { name: 'Join' }).click();
-      await guest.page.locator('#join-error').filter({ hasText: expected }).waitFor({ timeout: 5000 });
+      await guest.page.locator(slot).filter({ hasText: expected }).waitFor({ timeout: 5000 });
     };
     await attempt('room', '', 'This channel is full.');
-    await attempt('vault', '', 'This channel is private: enter its passcode to join.');
-    await attempt('vault', 'nope', 'That passcode is not right for this channel.');
+    await attempt('vault', '', 'This channel is private: enter its passcode to join.', '#passcode-error');
+    await attempt('vault', 'nope', 'That passcode is not right for this channel.', '#passcode-error');
     await attempt('third', '', 'This Walkie server is full right now.');
     assert.doesNotMatch(await guest.page.locator('#join-error').textContent(), /Cannot reach/);
     await server.stop();

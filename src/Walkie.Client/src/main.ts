@@ -6,14 +6,18 @@ import { registerServiceWorker } from './pwa/registerServiceWorker';
 import { PeerMesh } from './rtc/peerMesh';
 import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
-import { errorSentence } from './signaling/errors';
+import { errorSentence, joinErrorField } from './signaling/errors';
 import { HubError, validateJoin, type JoinRequest, type JoinResult, type ServerEvents } from './signaling/protocol';
 import { bindMediaSession, ScreenWake, titleFor, vibrate } from './device/background';
-import { initialState, Store, type TalkMode } from './store';
+import { channelAddress, newPrivateChannel, parseFragment, shareLink } from './share/privateLink';
+import { qrSvg } from './share/qr';
+import { initialState, Store, type AppState, type TalkMode } from './store';
+import { bindNewPrivateChannel, newPrivateChannelParts } from './ui/newPrivateChannel';
 import { renamedNotice, TransientNotice } from './ui/notices';
-import { bindPushToTalk } from './ui/pushToTalkInput';
 import { OfflineView } from './ui/offlineView';
-import { channelFromPath } from './ui/route';
+import { bindPushToTalk } from './ui/pushToTalkInput';
+import { routeFrom } from './ui/route';
+import { SharePanel, sharePanelParts } from './ui/sharePanel';
 import { View } from './ui/view';
 
 // main.ts is the only module that knows every other one: signaling and rtc meet here, through callbacks.
@@ -48,7 +52,6 @@ let floorSeq = -1;
 const view = new View({
   join: (channel, name, passcode) => void join(channel, name, { passcode }),
   leave: () => void leave(),
-  copyLink: () => void copyLink(),
   enableMic: () => void enableMicrophone(),
   setVolume: (participantId, volume) => {
     volumes.set(participantId, volume);
@@ -71,6 +74,12 @@ store.subscribe((s) => {
   document.title = titleFor(s);
   screenWake.want(s.view === 'channel');
 });
+const sharePanel = new SharePanel(sharePanelParts(document), {
+  drawQr: (link) => qrSvg(document, link, 'QR code of the link'),
+  copy: (text) => navigator.clipboard.writeText(text),
+});
+store.subscribe((s) => sharePanel.render(s.view === 'channel' ? { link: shareLink(location.origin, s.channel, passcodeOf(s)), private: s.private } : null));
+bindNewPrivateChannel(newPrivateChannelParts(document), () => newPrivateChannel(), () => store.update({ errors: {} }));
 // User Timing marks let benchmarks time press-to-grant from inside the page (docs/BENCHMARKS.md).
 const tap = () => {
   performance.mark('walkie:press');
@@ -101,9 +110,22 @@ const reachability = new ReachabilityGate(
 );
 store.subscribe(new OfflineView(reachability.retry).render);
 await reachability.ready;
-view.prefill(channelFromPath(location.pathname) || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '');
-if (saved && (channelFromPath(location.pathname) === '' || channelFromPath(location.pathname).toLowerCase() === saved.channel)) {
+const route = routeFrom(location.pathname, location.hash);
+view.prefill(route.channel || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '', route.passcode);
+if (saved && (route.channel === '' || route.channel.toLowerCase() === saved.channel)) {
   void join(saved.channel, saved.name, saved);
+}
+// A private link pasted into the address bar of an open landing page changes only the fragment: no reload.
+window.addEventListener('hashchange', () => {
+  const linked = parseFragment(location.hash);
+  if (linked && store.state.view === 'landing') {
+    view.prefill(linked.channel, localStorage.getItem('walkie.name') ?? '', linked.passcode);
+  }
+});
+
+/** A private channel's passcode for its link, or null for an open channel, whose link is its name. */
+function passcodeOf(s: AppState): string | null {
+  return s.private ? s.passcode : null;
 }
 
 function readSession(): JoinRequest | null {
@@ -154,14 +176,21 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
       ...(extra.passcode ? { passcode: extra.passcode } : {}),
       ...(extra.resume ? { resume: extra.resume } : {}),
     });
+    store.update({ passcode: extra.passcode ?? '' });
     enterChannel(joined);
     const renamed = joined.resumed ? null : renamedNotice(name, joined.self.name);
     if (renamed) {
       notice.say(renamed, 10_000);
     }
-    history.replaceState(null, '', `/c/${encodeURIComponent(store.state.channel)}`);
+    // A private channel's name and passcode stay in the fragment: never in a path the server, a proxy or a log sees.
+    history.replaceState(null, '', channelAddress(store.state.channel, passcodeOf(store.state)));
   } catch (error) {
-    store.update({ errors: { join: errorSentence(HubError.from(error)) } });
+    const refusal = HubError.from(error);
+    const field = joinErrorField(refusal);
+    store.update({ errors: { [field]: errorSentence(refusal) } });
+    if (field === 'passcode') {
+      view.focusPasscode();
+    }
     connection.close();
     connection = null;
   } finally {
@@ -192,6 +221,7 @@ function enterChannel(snapshot: JoinResult): void {
   store.update({
     view: 'channel',
     channel: snapshot.channel,
+    private: snapshot.private,
     self: snapshot.self,
     others: snapshot.participants,
     away: snapshot.away,
@@ -371,20 +401,11 @@ async function leave(): Promise<void> {
   microphone = null;
   // Back on the landing page with the channel still filled in, so joining again is one click.
   const channel = store.state.channel;
-  history.replaceState(null, '', `/c/${encodeURIComponent(channel)}`);
+  const passcode = passcodeOf(store.state);
+  history.replaceState(null, '', channelAddress(channel, passcode));
   notice.clear();
   store.update({ ...initialState, tones: store.state.tones, talkMode: store.state.talkMode });
-  view.prefill(channel, localStorage.getItem('walkie.name') ?? '');
-}
-
-async function copyLink(): Promise<void> {
-  const link = `${location.origin}/c/${encodeURIComponent(store.state.channel)}`;
-  try {
-    await navigator.clipboard.writeText(link);
-    notice.say('Link copied');
-  } catch {
-    notice.say(link, 20_000);
-  }
+  view.prefill(channel, localStorage.getItem('walkie.name') ?? '', passcode ?? '');
 }
 
 // Closing or reloading the tab closes the connection at once: the floor is freed and the others see us away at

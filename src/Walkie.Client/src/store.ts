@@ -14,6 +14,10 @@ export interface AppState {
   joining: boolean;
   connection: ConnectionState | 'idle';
   channel: string;
+  /** Whether the channel has a passcode: its link then carries the passcode in the fragment. */
+  private: boolean;
+  /** The passcode this tab joined with, for the Share link; it goes nowhere but Join. */
+  passcode: string;
   self: ParticipantInfo | null;
   others: ParticipantInfo[];
   /** Others whose connection dropped: still in the channel for the resume grace, not reachable. */
@@ -25,7 +29,7 @@ export interface AppState {
   secure: boolean;
   tones: boolean;
   talkMode: TalkMode;
-  errors: { channel?: string; name?: string; join?: string };
+  errors: { channel?: string; name?: string; passcode?: string; join?: string };
   notice: string | null;
   offline: OfflineState;
 }
@@ -35,6 +39,8 @@ export const initialState: AppState = {
   joining: false,
   connection: 'idle',
   channel: '',
+  private: false,
+  passcode: '',
   self: null,
   others: [],
   away: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorSentence, retryAfterSeconds } from './errors';
+import { errorSentence, joinErrorField, retryAfterSeconds } from './errors';
 import { HubError } from './protocol';
 
 const sentence = (code: string, message = 'server words') => errorSentence(new HubError(code, message));
@@ -44,5 +44,19 @@ describe('error sentences', () => {
     const once = HubError.from(wire);
     expect(once.code).toBe('channel-full');
     expect(HubError.from(once)).toBe(once);
+  });
+});
+
+describe('where a refused join is told', () => {
+  it('asks for the passcode on its field', () => {
+    for (const code of ['passcode-required', 'wrong-passcode', 'invalid-passcode']) {
+      expect(joinErrorField(new HubError(code, ''))).toBe('passcode');
+    }
+  });
+
+  it('tells everything else under the form, the passcode lockout too', () => {
+    for (const code of ['channel-full', 'channel-open', 'rate-limited', 'connection', 'something-new']) {
+      expect(joinErrorField(new HubError(code, ''))).toBe('join');
+    }
   });
 });

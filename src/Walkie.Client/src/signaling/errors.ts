@@ -39,6 +39,11 @@ export function errorSentence(error: HubError): string {
   }
 }
 
+/** Refusals about the passcode prompt on the passcode field, where the answer is typed; the rest go under the form. */
+export function joinErrorField(error: HubError): 'passcode' | 'join' {
+  return ['passcode-required', 'wrong-passcode', 'invalid-passcode'].includes(error.code) ? 'passcode' : 'join';
+}
+
 /** Rate-limit refusals end "(retry in N ms)" (docs/PROTOCOL.md). */
 export function retryAfterSeconds(message: string): number | null {
   const match = /\(retry in (\d+) ms\)$/.exec(message);

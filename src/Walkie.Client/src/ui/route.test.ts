@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelFromPath } from './route';
+import { channelFromPath, routeFrom } from './route';
 
 describe('channelFromPath', () => {
   it('reads the channel from a /c/ link', () => {
@@ -14,5 +14,18 @@ describe('channelFromPath', () => {
     expect(channelFromPath('/c/a/b')).toBe('');
     expect(channelFromPath('/c/%E0%A4%A')).toBe('');
     expect(channelFromPath('/c/%')).toBe('');
+  });
+});
+
+describe('routeFrom', () => {
+  it('takes a private link from the fragment, before the path', () => {
+    expect(routeFrom('/', '#c=p-abc&p=secret')).toEqual({ channel: 'p-abc', passcode: 'secret' });
+    expect(routeFrom('/c/ops', '#c=p-abc&p=secret')).toEqual({ channel: 'p-abc', passcode: 'secret' });
+  });
+
+  it('falls back to /c/<channel> with no passcode', () => {
+    expect(routeFrom('/c/ops', '')).toEqual({ channel: 'ops', passcode: '' });
+    expect(routeFrom('/c/ops', '#unrelated')).toEqual({ channel: 'ops', passcode: '' });
+    expect(routeFrom('/', '')).toEqual({ channel: '', passcode: '' });
   });
 });

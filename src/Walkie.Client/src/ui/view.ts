@@ -5,7 +5,6 @@ import { announcement, talkButtonText } from './talkLabels';
 export interface ViewCallbacks {
   join: (channel: string, name: string, passcode: string) => void;
   leave: () => void;
-  copyLink: () => void;
   enableMic: () => void;
   setTones: (on: boolean) => void;
   setVolume: (participantId: string, volume: number) => void;
@@ -38,6 +37,8 @@ export class View {
   private readonly joinButton = byId<HTMLButtonElement>('join');
   private readonly channelError = byId('channel-error');
   private readonly nameError = byId('name-error');
+  private readonly passcodeError = byId('passcode-error');
+  private readonly passcodeOptional = byId('passcode-optional');
   private readonly joinError = byId('join-error');
   private readonly title = byId('channel-title');
   private readonly status = byId('status');
@@ -64,7 +65,6 @@ export class View {
       callbacks.join(this.channelInput.value.trim(), this.nameInput.value, this.passcodeInput.value);
     });
     byId('leave').addEventListener('click', callbacks.leave);
-    byId('copy-link').addEventListener('click', callbacks.copyLink);
     byId('enable-mic').addEventListener('click', callbacks.enableMic);
     this.reload.addEventListener('click', () => location.reload());
     byId<HTMLAnchorElement>('https-link').href = `https://${location.host}${location.pathname}`;
@@ -74,10 +74,17 @@ export class View {
     }
   }
 
-  prefill(channel: string, name: string): void {
+  prefill(channel: string, name: string, passcode = ''): void {
     this.channelInput.value = channel;
     this.nameInput.value = name;
+    this.passcodeInput.value = passcode;
     (channel ? this.nameInput : this.channelInput).focus();
+  }
+
+  /** The passcode prompt: the cursor goes where the answer is typed, over a wrong passcode so typing replaces it. */
+  focusPasscode(): void {
+    this.passcodeInput.focus();
+    this.passcodeInput.select();
   }
 
   /** Called every animation frame; writes the style only when the bar visibly moves, so a quiet page does no work. */
@@ -96,6 +103,9 @@ export class View {
     this.joinButton.textContent = s.joining ? 'Joining…' : 'Join';
     this.setError(this.channelInput, this.channelError, s.errors.channel);
     this.setError(this.nameInput, this.nameError, s.errors.name);
+    this.setError(this.passcodeInput, this.passcodeError, s.errors.passcode);
+    // While the channel asks for a passcode, it is not optional.
+    this.passcodeOptional.hidden = s.errors.passcode !== undefined;
     this.joinError.textContent = s.errors.join ?? '';
     this.insecure.hidden = s.secure;
     if (s.view !== 'channel') {
