@@ -183,7 +183,7 @@ describe('installable app and offline start', () => {
     const name = page.getByLabel('Your name');
     await name.waitFor({ timeout: 10000 });
     assert.equal(await heading.isVisible(), false);
-    assert.equal(await page.getByLabel('Channel').inputValue(), 'pwa');
+    assert.equal(await page.getByLabel('Channel', { exact: true }).inputValue(), 'pwa');
     await name.fill('Ann');
     await page.getByRole('button', { name: 'Join' }).click();
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 10000 });

@@ -117,7 +117,7 @@ describe('the landing page', () => {
     await page.getByText('Use 1–32 characters.').waitFor({ timeout: 2000 });
     assert.deepEqual(sent, [], 'an invalid form opened a connection');
 
-    await page.getByLabel('Channel').fill('crew');
+    await page.getByLabel('Channel', { exact: true }).fill('crew');
     await page.getByLabel('Your name').fill('Dana');
     await page.getByRole('button', { name: 'Join' }).click();
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 10000 });
@@ -125,7 +125,7 @@ describe('the landing page', () => {
     await page.getByRole('button', { name: 'Leave' }).click();
     await page.getByRole('button', { name: 'Join' }).waitFor({ timeout: 2000 });
     assert.equal(await page.getByLabel('Your name').inputValue(), 'Dana');
-    assert.equal(await page.getByLabel('Channel').inputValue(), 'crew');
+    assert.equal(await page.getByLabel('Channel', { exact: true }).inputValue(), 'crew');
 
     // Joining again after leaving works with one click.
     await page.getByRole('button', { name: 'Join' }).click();
