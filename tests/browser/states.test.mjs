@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { axeViolations, launchBrowser, openUser, screenshot, startServer, waitConnected, waitFor } from './harness.mjs';
+import { axeViolations, joinHeadless, launchBrowser, openUser, screenshot, startServer, waitConnected, waitFor } from './harness.mjs';
 
 const layouts = [
   { tag: 'phone', viewport: { width: 375, height: 812 } },
@@ -50,6 +50,19 @@ describe('every state of the channel view, phone and desktop, light and dark', (
     users.push(landing);
     await capture(landing.page, 'landing');
 
+    // A protected channel joined without its passcode: the prompt on the passcode field.
+    const owner = await joinHeadless(server.url, { channel: 'locked', name: 'Owner', passcode: 'correct horse battery' });
+    try {
+      const prompted = await openUser(browser, server.url, { channel: 'locked' });
+      users.push(prompted);
+      await prompted.page.getByLabel('Your name').fill('Eve');
+      await prompted.page.getByRole('button', { name: 'Join' }).click();
+      await prompted.page.locator('#passcode-error').filter({ hasText: /passcode/ }).waitFor({ timeout: 5000 });
+      await capture(prompted.page, 'passcode-prompt');
+    } finally {
+      await owner.stop();
+    }
+
     const join = async (name, options = {}) => {
       const user = await openUser(options.microphone === false ? deniedBrowser : browser, server.url, { channel: 'crew', name, ...options });
       users.push(user);
@@ -65,6 +78,12 @@ describe('every state of the channel view, phone and desktop, light and dark', (
     await ann.page.getByText('Settings').click();
     await capture(ann.page, 'settings');
     await ann.page.getByText('Settings').click();
+    await ann.page.getByRole('button', { name: 'Share' }).click();
+    const share = ann.page.getByRole('dialog', { name: 'Share this channel' });
+    await share.waitFor({ timeout: 2000 });
+    await capture(ann.page, 'share');
+    await share.getByRole('button', { name: 'Close' }).click();
+    await share.waitFor({ state: 'hidden', timeout: 2000 });
     await waitLabel(dev, 'Listen only');
     await capture(dev.page, 'listen-only', { axe: false });
 
