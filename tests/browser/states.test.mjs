@@ -21,6 +21,20 @@ async function capture(page, state, { axe = true } = {}) {
   }
 }
 
+// Every write to a live region, in order: screen readers read each one, so a region may only change when its text does.
+const watchLiveRegions = () => {
+  window.__live = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const element = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const region = element?.closest('[aria-live], [role="status"], [role="alert"]');
+      if (region) {
+        window.__live.push({ id: region.id, text: region.textContent });
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+};
+
 const label = (user) => user.ptt.locator('.ptt-text').textContent();
 const waitLabel = (user, text, timeout = 3000) =>
   waitFor(async () => (await label(user)) === text, { timeout, message: `${user.name}'s button to say "${text}"` });
@@ -68,7 +82,7 @@ describe('every state of the channel view, phone and desktop, light and dark', (
       users.push(user);
       return user;
     };
-    const ann = await join('Ann');
+    const ann = await join('Ann', { init: watchLiveRegions });
     const ben = await join('Ben');
     const cat = await join('Cat');
     const dev = await join('Dev', { microphone: false });
@@ -106,5 +120,15 @@ describe('every state of the channel view, phone and desktop, light and dark', (
       await user.page.keyboard.up('Space');
     }
     await waitLabel(ann, 'Push to talk');
+
+    // Ann pressed, talked with the countdown running, was cut off and let go: each live region was written only when
+    // its text changed, and the hidden announcer only a handful of times (not with each second of the countdown).
+    const writes = await ann.page.evaluate(() => window.__live);
+    const byRegion = Object.groupBy(writes, (w) => w.id);
+    for (const [id, list] of Object.entries(byRegion)) {
+      list.forEach((w, i) => assert.ok(i === 0 || w.text !== list[i - 1].text, `#${id} was rewritten with the same text "${w.text}"`));
+    }
+    assert.ok((byRegion.announcer ?? []).length <= 4, `the announcer chattered: ${JSON.stringify(byRegion.announcer)}`);
+    assert.ok((byRegion.announcer ?? []).some((w) => w.text === 'Your turn was cut off at the time limit'), 'the cut-off was announced');
   });
 });
