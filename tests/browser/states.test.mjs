@@ -124,7 +124,10 @@ describe('every state of the channel view, phone and desktop, light and dark', (
     // Ann pressed, talked with the countdown running, was cut off and let go: each live region was written only when
     // its text changed, and the hidden announcer only a handful of times (not with each second of the countdown).
     const writes = await ann.page.evaluate(() => window.__live);
-    const byRegion = Object.groupBy(writes, (w) => w.id);
+    const byRegion = {};
+    for (const w of writes) {
+      (byRegion[w.id] ??= []).push(w);
+    }
     for (const [id, list] of Object.entries(byRegion)) {
       list.forEach((w, i) => assert.ok(i === 0 || w.text !== list[i - 1].text, `#${id} was rewritten with the same text "${w.text}"`));
     }
