@@ -108,14 +108,14 @@ export class SharePanel {
   }
 
   private confirm(text: string): void {
-    this.parts.copy.textContent = text;
+    setText(this.parts.copy, text);
     clearTimeout(this.revert);
     this.revert = setTimeout(() => this.showCopyLabel(), confirmationMs);
   }
 
   private showCopyLabel(): void {
     clearTimeout(this.revert);
-    this.parts.copy.textContent = copyLabel;
+    setText(this.parts.copy, copyLabel);
   }
 }
 
