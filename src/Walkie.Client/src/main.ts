@@ -102,16 +102,21 @@ const sessionKey = 'walkie.session';
 const saved = readSession();
 registerServiceWorker();
 
+// The form is filled at once, before anyone can type into it or press Join.
+const route = routeFrom(location.pathname, location.hash);
+view.prefill(route.channel || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '', route.passcode);
+
 // An installed app starts from its cached shell even when the server is down: it says so on its own screen, and the
-// form and the resumed session below wait until the server answers. Everything after this await waits with them.
+// resumed session below waits until the server answers. Everything after this await waits with it.
 const reachability = new ReachabilityGate(
   () => isReachable((url, init) => fetch(url, init), '/healthz', 5000),
   (offline) => store.update(offline ? { view: 'offline', offline } : { view: 'landing' }),
 );
 store.subscribe(new OfflineView(reachability.retry).render);
 await reachability.ready;
-const route = routeFrom(location.pathname, location.hash);
-view.prefill(route.channel || (saved?.channel ?? ''), localStorage.getItem('walkie.name') ?? '', route.passcode);
+if (document.activeElement === document.body) {
+  view.focusForm();
+}
 if (saved && (route.channel === '' || route.channel.toLowerCase() === saved.channel)) {
   void join(saved.channel, saved.name, saved);
 }

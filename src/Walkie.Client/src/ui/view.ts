@@ -78,7 +78,12 @@ export class View {
     this.channelInput.value = channel;
     this.nameInput.value = name;
     this.passcodeInput.value = passcode;
-    (channel ? this.nameInput : this.channelInput).focus();
+    this.focusForm();
+  }
+
+  /** The first field still to fill; it is a no-op while the form is hidden (offline), so it runs again after. */
+  focusForm(): void {
+    (this.channelInput.value ? this.nameInput : this.channelInput).focus();
   }
 
   /** The passcode prompt: the cursor goes where the answer is typed, over a wrong passcode so typing replaces it. */
