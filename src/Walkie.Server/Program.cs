@@ -1,5 +1,6 @@
 using Walkie.Server.Channels;
 using Walkie.Server.Client;
+using Walkie.Server.Lan;
 using Walkie.Server.Protection;
 
 namespace Walkie.Server;
@@ -11,13 +12,15 @@ public static class Program
     /// <param name="configure">Lets tests add configuration and log sinks before the app is built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(LanMode.ExpandFlag(args));
         configure?.Invoke(builder);
+        builder.AddLanMode();
         builder.Logging.AddWalkieFilters();
         builder.Services.AddChannels(builder.Configuration);
         builder.Services.AddProtection();
 
         var app = builder.Build();
+        app.UseLanMode();
         app.UseProtection(ChannelsExtensions.HubPath);
         app.UseClient();
         app.MapGet("/healthz", () => Results.Text("ok"));

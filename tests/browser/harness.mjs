@@ -59,16 +59,17 @@ async function stopProcess(child, signal = 'SIGTERM') {
 /**
  * Starts the built Walkie.Server and waits until /healthz answers. It listens on one port at every address in `bind`
  * (loopback by default; add a test host's `hostAddress` so a browser in that namespace can reach it). `url` is the
- * first address's, `urls` all of them.
+ * first address's, `urls` all of them. `args` go on the command line as they are (e.g. `--lan`); `env` adds to the
+ * environment.
  */
-export async function startServer({ port, settings = {}, bind = ['127.0.0.1'] } = {}) {
+export async function startServer({ port, settings = {}, bind = ['127.0.0.1'], args: extra = [], env = {} } = {}) {
   port ??= await freePort();
   const urls = bind.map((address) => `http://${address}:${port}`);
-  const args = [serverDll, '--urls', urls.join(';'), '--contentRoot', join(repo, 'src', 'Walkie.Server')];
+  const args = [serverDll, '--urls', urls.join(';'), '--contentRoot', join(repo, 'src', 'Walkie.Server'), ...extra];
   for (const [key, value] of Object.entries(settings)) {
     args.push(`--Walkie:${key}=${value}`);
   }
-  const { child, output } = spawnCaptured('dotnet', args, { env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing' } });
+  const { child, output } = spawnCaptured('dotnet', args, { env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing', ...env } });
   const url = urls[0];
   await waitFor(
     async () => {

@@ -26,6 +26,8 @@ describe('a page opened over plain HTTP from another machine', () => {
     const note = page.getByRole('note');
     await note.getByText('This page needs HTTPS for the microphone.').waitFor({ timeout: 5000 });
     assert.equal(await note.getByRole('link').getAttribute('href'), `https://walkie.test:${server.port}/c/lan`);
+    // How to get HTTPS on a LAN: the one command.
+    await note.getByText('-- --lan').waitFor({ timeout: 2000 });
 
     await page.getByLabel('Your name').fill('Lan');
     await page.getByRole('button', { name: 'Join' }).click();
