@@ -13,6 +13,7 @@ command -v firefox-esr >/dev/null || missing+=(firefox-esr) # cross-browser test
 command -v turnserver >/dev/null || missing+=(coturn)       # TURN relay tests
 command -v ip >/dev/null || missing+=(iproute2)             # test hosts in network namespaces
 [ -x /usr/sbin/iptables ] || missing+=(iptables)           # network outages (in sbin: not on every PATH)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)                 # HTTPS through the nginx sample (in sbin too)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages for the tests: ${missing[*]}"
   apt-get update -qq
