@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { get } from 'node:https';
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { launchBrowser, openUser, startNginx, startServer, talkAndBeHeard, waitFor } from './harness.mjs';
@@ -50,7 +50,7 @@ async function closeAll(sockets) {
 /** A GET with a deadline, to nginx's self-signed HTTPS or its plain HTTP port; resolves with status, headers, body. */
 function fetchInsecure(url) {
   return new Promise((resolve, reject) => {
-    const send = url.startsWith('https:') ? get : request;
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
     const req = send(url, { rejectUnauthorized: false, timeout: 5000 }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
