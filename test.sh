@@ -14,6 +14,7 @@ command -v turnserver >/dev/null || missing+=(coturn)       # TURN relay tests
 command -v ip >/dev/null || missing+=(iproute2)             # test hosts in network namespaces
 [ -x /usr/sbin/iptables ] || missing+=(iptables)           # network outages (in sbin: not on every PATH)
 command -v zbarimg >/dev/null || missing+=(zbar-tools)     # reads back the QR code LAN mode prints
+[ -x /usr/sbin/nginx ] || missing+=(nginx)                 # HTTPS through the nginx sample (in sbin too)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages for the tests: ${missing[*]}"
   apt-get update -qq

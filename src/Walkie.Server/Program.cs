@@ -18,8 +18,10 @@ public static class Program
         builder.Logging.AddWalkieFilters();
         builder.Services.AddChannels(builder.Configuration);
         builder.Services.AddProtection();
+        builder.Services.AddTrustedProxies();
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseLanMode();
         app.UseProtection(ChannelsExtensions.HubPath);
         app.UseClient();

@@ -72,6 +72,12 @@ public sealed record WalkieOptions
     /// <summary>Browser origins, besides the server's own, whose pages may connect, e.g. "https://walkie.example.org".</summary>
     public List<string> AllowedOrigins { get; init; } = [];
 
+    /// <summary>
+    /// Reverse proxies (addresses, or CIDR networks such as 10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto
+    /// Walkie believes, so the per-address limits count clients rather than the proxy. Empty trusts nobody.
+    /// </summary>
+    public List<string> TrustedProxies { get; init; } = [];
+
     public RateLimitOptions RateLimits { get; init; } = new();
 
     public ResumeOptions Resume { get; init; } = new();

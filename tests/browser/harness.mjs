@@ -1,8 +1,8 @@
 // Shared helpers for Walkie's browser tests: a real server process, real headless Chromium, real WebRTC audio.
 // Firefox is in firefox.mjs, test hosts in their own network namespace in netns.mjs.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { connect, createServer } from 'node:net';
@@ -149,6 +149,100 @@ export async function startCoturn({ secret, port }) {
     port,
     output,
     stop: () => stopProcess(child),
+  };
+}
+
+/** Resolves true once something accepts TCP connections on 127.0.0.1:port, false if nothing does yet. */
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts Debian's nginx with the shipped production sample, deploy/nginx/walkie.conf, on 127.0.0.1 only: its ports,
+ * certificate and Walkie's address substituted, everything else as shipped. It runs in the foreground with a
+ * throwaway self-signed certificate for 127.0.0.1, and keeps its logs, pid and temp files in its own temp dir.
+ */
+export async function startNginx({ upstreamPort }) {
+  const httpsPort = await freePort();
+  const httpPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'walkie-nginx-'));
+  // nginx's workers drop root to an unprivileged user, and must still reach the temp dirs it creates in here for them.
+  chmodSync(dir, 0o711);
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  chmodSync(key, 0o600);
+
+  // Each substitution must hit exactly as often as expected, so a changed sample fails here instead of being half-tested.
+  let site = readFileSync(join(repo, 'deploy', 'nginx', 'walkie.conf'), 'utf8');
+  const substitute = (from, to, times) => {
+    const found = site.split(from).length - 1;
+    if (found !== times) {
+      throw new Error(`deploy/nginx/walkie.conf has ${found} × "${from}", the test expects ${times}`);
+    }
+    site = site.replaceAll(from, to);
+  };
+  substitute('listen 80;', `listen 127.0.0.1:${httpPort};`, 1);
+  substitute('listen 443 ssl;', `listen 127.0.0.1:${httpsPort} ssl;`, 1);
+  substitute('listen [::]:80;', '', 1);
+  substitute('listen [::]:443 ssl;', '', 1);
+  substitute('/etc/letsencrypt/live/CHANGE-ME.example.org/fullchain.pem', cert, 1);
+  substitute('/etc/letsencrypt/live/CHANGE-ME.example.org/privkey.pem', key, 1);
+  substitute('CHANGE-ME.example.org', '127.0.0.1', 2);
+  substitute('server 127.0.0.1:5000;', `server 127.0.0.1:${upstreamPort};`, 1);
+  writeFileSync(join(dir, 'walkie.conf'), site);
+
+  // What Debian's /etc/nginx/nginx.conf would provide around the site, with every path in the temp dir.
+  const config = join(dir, 'nginx.conf');
+  writeFileSync(config, [
+    'worker_processes 1;',
+    'events { worker_connections 256; }',
+    'http {',
+    `  access_log ${join(dir, 'access.log')};`,
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, t)};`),
+    `  include ${join(dir, 'walkie.conf')};`,
+    '}',
+  ].join('\n'));
+  const errorLog = join(dir, 'error.log');
+  const { child, output } = spawnCaptured('/usr/sbin/nginx', [
+    '-p', dir, '-c', config, '-e', errorLog, '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`,
+  ]);
+  const log = (name) => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`nginx exited: ${output()}${log('error.log')}`);
+      }
+      return (await accepts(httpsPort)) && (await accepts(httpPort));
+    },
+    { timeout: 10000, message: 'nginx to listen' },
+  );
+  return {
+    url: `https://127.0.0.1:${httpsPort}`,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpsPort,
+    /** nginx writes a request's line when it ends; a WebSocket's when it closes. */
+    accessLog: () => log('access.log'),
+    errorLog: () => log('error.log'),
+    stop: async () => {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

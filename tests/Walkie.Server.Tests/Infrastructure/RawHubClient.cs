@@ -28,8 +28,9 @@ internal sealed class RawHubClient : IAsyncDisposable
     public WebSocketState State => _ws.State;
 
     /// <summary>Opens the WebSocket, or returns the HTTP status the server refused it with.</summary>
+    /// <param name="headers">Extra request header lines, such as a forwarded-for header a proxy would add.</param>
     public static async Task<(RawHubClient? Client, int Status)> OpenAsync(
-        Uri hubUrl, IPAddress? from = null, int? receiveBuffer = null, string? origin = null)
+        Uri hubUrl, IPAddress? from = null, int? receiveBuffer = null, string? origin = null, params string[] headers)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         if (receiveBuffer is { } size)
@@ -41,7 +42,7 @@ internal sealed class RawHubClient : IAsyncDisposable
         var stream = new NetworkStream(socket, ownsSocket: false);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var request = $"GET {hubUrl.AbsolutePath} HTTP/1.1\r\nHost: {hubUrl.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n" + (origin is null ? "" : $"Origin: {origin}\r\n") + "\r\n";
+            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n" + (origin is null ? "" : $"Origin: {origin}\r\n") + string.Concat(headers.Select(h => h + "\r\n")) + "\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(RunningServer.Timeout);
         var head = await ReadHeadAsync(stream).WaitAsync(RunningServer.Timeout);
         var status = int.Parse(head.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
@@ -54,9 +55,9 @@ internal sealed class RawHubClient : IAsyncDisposable
         return (new RawHubClient(socket, ws), status);
     }
 
-    public static async Task<RawHubClient> ConnectAsync(Uri hubUrl, IPAddress? from = null, int? receiveBuffer = null)
+    public static async Task<RawHubClient> ConnectAsync(Uri hubUrl, IPAddress? from = null, int? receiveBuffer = null, params string[] headers)
     {
-        var (client, status) = await OpenAsync(hubUrl, from, receiveBuffer);
+        var (client, status) = await OpenAsync(hubUrl, from, receiveBuffer, null, headers);
         Assert.True(client is not null, $"the server refused the WebSocket with HTTP {status}");
         await client.SendRawAsync("""{"protocol":"json","version":1}""");
         var handshake = await client.ReadAsync();
