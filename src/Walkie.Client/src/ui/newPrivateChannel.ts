@@ -1,3 +1,4 @@
+import { byId } from './dom';
 export interface NewPrivateChannelParts {
   button: HTMLButtonElement;
   hint: HTMLElement;
@@ -9,20 +10,13 @@ export interface NewPrivateChannelParts {
 
 /** The button, its hint and the join form's fields in index.html. */
 export function newPrivateChannelParts(doc: Document): NewPrivateChannelParts {
-  const byId = <T extends HTMLElement>(id: string): T => {
-    const element = doc.getElementById(id);
-    if (!element) {
-      throw new Error(`missing #${id}`);
-    }
-    return element as T;
-  };
   return {
-    button: byId('new-private'),
-    hint: byId('private-hint'),
-    channel: byId('channel'),
-    passcode: byId('passcode'),
-    name: byId('name'),
-    join: byId('join'),
+    button: byId('new-private', doc),
+    hint: byId('private-hint', doc),
+    channel: byId('channel', doc),
+    passcode: byId('passcode', doc),
+    name: byId('name', doc),
+    join: byId('join', doc),
   };
 }
 

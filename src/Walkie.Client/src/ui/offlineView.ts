@@ -1,12 +1,5 @@
 import type { AppState } from '../store';
-
-const byId = <T extends HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  if (!element) {
-    throw new Error(`missing #${id}`);
-  }
-  return element as T;
-};
+import { byId, setText } from './dom';
 
 /** The "Can't reach the Walkie server" screen, rendered from the store like the rest of the view. */
 export class OfflineView {

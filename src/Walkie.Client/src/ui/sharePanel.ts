@@ -1,3 +1,4 @@
+import { byId, setText } from './dom';
 /** What the Share panel offers: the channel's link, and whether that link holds a passcode. */
 export interface ShareTarget {
   link: string;
@@ -23,21 +24,14 @@ export interface SharePanelCallbacks {
 
 /** The panel's parts in index.html. */
 export function sharePanelParts(doc: Document): SharePanelParts {
-  const byId = <T extends HTMLElement>(id: string): T => {
-    const element = doc.getElementById(id);
-    if (!element) {
-      throw new Error(`missing #${id}`);
-    }
-    return element as T;
-  };
   return {
-    opener: byId('share'),
-    dialog: byId('share-panel'),
-    about: byId('share-about'),
-    link: byId('share-link'),
-    copy: byId('share-copy'),
-    qr: byId('share-qr'),
-    close: byId('share-close'),
+    opener: byId('share', doc),
+    dialog: byId('share-panel', doc),
+    about: byId('share-about', doc),
+    link: byId('share-link', doc),
+    copy: byId('share-copy', doc),
+    qr: byId('share-qr', doc),
+    close: byId('share-close', doc),
   };
 }
 
@@ -119,9 +113,3 @@ export class SharePanel {
   }
 }
 
-// Every store change renders; unchanged text is left alone so assistive technology hears no churn.
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) {
-    element.textContent = text;
-  }
-}

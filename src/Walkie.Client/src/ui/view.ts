@@ -1,6 +1,7 @@
 import type { AppState, TalkMode } from '../store';
 import { ParticipantList } from './participantList';
 import { announcement, talkButtonText } from './talkLabels';
+import { byId, setText } from './dom';
 
 export interface ViewCallbacks {
   join: (channel: string, name: string, passcode: string) => void;
@@ -11,20 +12,6 @@ export interface ViewCallbacks {
   setTalkMode: (mode: TalkMode) => void;
 }
 
-// Writing the same text again still replaces the text node, and screen readers re-read live regions on that.
-const setText = (element: HTMLElement, text: string): void => {
-  if (element.textContent !== text) {
-    element.textContent = text;
-  }
-};
-
-const byId = <T extends HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  if (!element) {
-    throw new Error(`missing #${id}`);
-  }
-  return element as T;
-};
 
 /** Renders the store into the static markup of index.html. Holds no state of its own. */
 export class View {
