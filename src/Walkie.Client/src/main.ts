@@ -3,6 +3,7 @@ import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
 import { ptt, type PttEffect, type PttEvent } from './floor/ptt';
 import { isReachable, ReachabilityGate } from './pwa/reachability';
 import { registerServiceWorker } from './pwa/registerServiceWorker';
+import type { MediaSession } from './rtc/mediaSession';
 import { PeerMesh } from './rtc/peerMesh';
 import { PlaybackGate } from './rtc/playbackGate';
 import { ChannelConnection } from './signaling/channelConnection';
@@ -42,7 +43,7 @@ const playback = new PlaybackGate((peerId, audible) => {
 });
 
 let connection: ChannelConnection | null = null;
-let mesh: PeerMesh | null = null;
+let mesh: MediaSession | null = null;
 let microphone: MediaStream | null = null;
 let transmitLimitMs = 0;
 // Answers and events can be handled out of order (an answer resolves in a microtask after events read in the same
@@ -167,6 +168,7 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
         store.update({ floor: { holder: null, queue: [] } });
         floorSeq = -1;
         playback.floor(null);
+        mesh?.floor(null);
       }
     },
     onRejoined: (snapshot) => enterChannel(snapshot),
@@ -207,22 +209,20 @@ function enterChannel(snapshot: JoinResult): void {
   mesh?.closeAll();
   transmitLimitMs = snapshot.limits.transmitLimitMs;
   const signaling = connection!;
-  mesh = new PeerMesh({
-    selfId: snapshot.self.id,
-    iceServers: snapshot.iceServers,
-    iceTransportPolicy: snapshot.iceTransportPolicy,
-    refreshIceServers: () => signaling.refreshIceServers(),
-    send: (to, payload) => void signaling.signal(to, payload).catch((e: unknown) => console.warn('signal failed', e)),
-    onRemoteStream: attachRemote,
-    onPeerGone: detachRemote,
-  });
+  mesh = new PeerMesh(
+    { selfId: snapshot.self.id, iceServers: snapshot.iceServers, iceTransportPolicy: snapshot.iceTransportPolicy },
+    {
+      refreshIceServers: () => signaling.refreshIceServers(),
+      send: (to, signal) => void signaling.signal(to, signal).catch((e: unknown) => console.warn('signal failed', e)),
+      onRemoteStream: attachRemote,
+      onPeerGone: detachRemote,
+    },
+  );
   mesh.setTrack(microphone?.getAudioTracks()[0] ?? null);
   floorSeq = snapshot.floor.seq ?? -1;
   playback.floor(snapshot.floor.holder?.id ?? null);
-  // The joiner offers to everyone present; someone away offers to us when they come back.
-  for (const p of snapshot.participants.filter((p) => !snapshot.away.includes(p.id))) {
-    mesh.connect(p.id, true);
-  }
+  mesh.floor(snapshot.floor.holder?.id ?? null);
+  mesh.present(snapshot.participants.filter((p) => !snapshot.away.includes(p.id)).map((p) => p.id));
   store.update({
     view: 'channel',
     channel: snapshot.channel,
@@ -245,17 +245,16 @@ function handleEvent<K extends keyof ServerEvents>(name: K, body: ServerEvents[K
         others: known ? store.state.others.map((p) => (p.id === e.body.id ? e.body : p)) : [...store.state.others, e.body],
         away: store.state.away.filter((id) => id !== e.body.id),
       });
-      mesh?.disconnect(e.body.id);
-      mesh?.connect(e.body.id, false);
+      mesh?.arrived(e.body.id);
       break;
     }
     case 'ParticipantAway':
       store.update({ away: [...store.state.away.filter((id) => id !== e.body.id), e.body.id] });
-      mesh?.disconnect(e.body.id);
+      mesh?.away(e.body.id);
       break;
     case 'ParticipantLeft':
       store.update({ others: store.state.others.filter((p) => p.id !== e.body.id), away: store.state.away.filter((id) => id !== e.body.id) });
-      mesh?.disconnect(e.body.id);
+      mesh?.left(e.body.id);
       break;
     case 'ServerClosing':
       break;
@@ -285,6 +284,7 @@ function floorChanged(floor: ServerEvents['FloorChanged']): void {
   const before = store.state.floor.holder;
   store.update({ floor });
   playback.floor(floor.holder?.id ?? null);
+  mesh?.floor(floor.holder?.id ?? null);
   if (before && before.id !== selfId && floor.holder?.id !== before.id) {
     sounds.play('roger');
   }
