@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Negotiator, type PeerConnectionLike } from './negotiator';
-import type { SignalPayload } from '../signaling/protocol';
+import type { MediaSignal } from './mediaSession';
 
 /** Just enough of the JSEP state machine to tell stable from have-local-offer. */
 class FakePeerConnection implements PeerConnectionLike {
@@ -31,7 +31,7 @@ class FakePeerConnection implements PeerConnectionLike {
 
 function setup(polite: boolean) {
   const pc = new FakePeerConnection();
-  const sent: SignalPayload[] = [];
+  const sent: MediaSignal[] = [];
   const errors: unknown[] = [];
   let answered = 0;
   const negotiator = new Negotiator(pc, polite, (p) => sent.push(p), () => answered++, (e) => errors.push(e));

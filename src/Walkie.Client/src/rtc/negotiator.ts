@@ -1,4 +1,4 @@
-import type { SignalPayload } from '../signaling/protocol';
+import type { MediaSignal } from './mediaSession';
 
 /** The slice of RTCPeerConnection that negotiation uses, so tests can drive it with a fake. */
 export interface PeerConnectionLike {
@@ -22,7 +22,7 @@ export class Negotiator {
   constructor(
     private readonly pc: PeerConnectionLike,
     readonly polite: boolean,
-    private readonly send: (payload: SignalPayload) => void,
+    private readonly send: (payload: MediaSignal) => void,
     /** Runs after an offer is applied and before answering: the moment to attach our track to new transceivers. */
     private readonly beforeAnswer: () => void = () => {},
     private readonly onError: (error: unknown) => void = () => {},
@@ -46,16 +46,16 @@ export class Negotiator {
   /** Wire to onicecandidate. */
   localCandidate(candidate: RTCIceCandidate | null): void {
     if (candidate) {
-      this.send({ candidate: candidate.toJSON() as SignalPayload['candidate'] });
+      this.send({ candidate: candidate.toJSON() as MediaSignal['candidate'] });
     }
   }
 
-  receive(payload: SignalPayload): Promise<void> {
+  receive(payload: MediaSignal): Promise<void> {
     this.queue = this.queue.then(() => this.handle(payload)).catch(this.onError);
     return this.queue;
   }
 
-  private async handle({ description, candidate }: SignalPayload): Promise<void> {
+  private async handle({ description, candidate }: MediaSignal): Promise<void> {
     if (description) {
       const readyForOffer = !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswerPending);
       const collision = description.type === 'offer' && !readyForOffer;
@@ -64,7 +64,7 @@ export class Negotiator {
         return;
       }
       this.settingRemoteAnswerPending = description.type === 'answer';
-      await this.pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+      await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswerPending = false;
       if (description.type === 'offer') {
         this.beforeAnswer();
@@ -73,7 +73,7 @@ export class Negotiator {
       }
     } else if (candidate) {
       try {
-        await this.pc.addIceCandidate(candidate as RTCIceCandidateInit);
+        await this.pc.addIceCandidate(candidate);
       } catch (error) {
         // Candidates for an offer we ignored are expected to fail.
         if (!this.ignoreOffer) {

@@ -1,16 +1,9 @@
-import type { SignalPayload } from '../signaling/protocol';
+import type { IceConfig, MediaLink, MediaSession, MediaSignal } from './mediaSession';
 import { Negotiator } from './negotiator';
 import { tuneOpus } from './sdp';
 
-export interface PeerMeshOptions {
+export interface PeerMeshOptions extends IceConfig {
   selfId: string;
-  iceServers: RTCIceServer[];
-  iceTransportPolicy: RTCIceTransportPolicy;
-  /** TURN credentials expire; an ICE restart asks for fresh ones first. */
-  refreshIceServers: () => Promise<{ iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy }>;
-  send: (to: string, payload: SignalPayload) => void;
-  onRemoteStream: (peerId: string, stream: MediaStream) => void;
-  onPeerGone: (peerId: string) => void;
 }
 
 interface Peer {
@@ -23,26 +16,41 @@ interface Peer {
  * hold the floor (setSending): without a track a sender sends no RTP at all, so an idle channel costs no uplink,
  * and swapping the track with replaceTrack never renegotiates.
  */
-export class PeerMesh {
+export class PeerMesh implements MediaSession {
   private readonly peers = new Map<string, Peer>();
   private track: MediaStreamTrack | null = null;
   private sending = false;
 
-  constructor(private readonly options: PeerMeshOptions) {}
+  constructor(
+    private readonly options: PeerMeshOptions,
+    private readonly link: MediaLink,
+  ) {}
 
-  /** A participant we should talk to. The one who learns of the other first (the joiner) starts negotiating. */
-  connect(peerId: string, initiate: boolean): void {
-    if (this.peers.has(peerId)) {
-      return;
-    }
-    const peer = this.create(peerId);
-    if (initiate) {
-      const transceiver = peer.pc.addTransceiver('audio', { direction: 'sendrecv' });
-      void transceiver.sender.replaceTrack(this.outgoing());
+  /** The joiner offers to everyone present; someone away offers to us when they come back. */
+  present(memberIds: readonly string[]): void {
+    for (const id of memberIds) {
+      this.connect(id, true);
     }
   }
 
-  receive(from: string, payload: SignalPayload): void {
+  /** They offer anew, from their new connection. */
+  arrived(memberId: string): void {
+    this.disconnect(memberId);
+    this.connect(memberId, false);
+  }
+
+  away(memberId: string): void {
+    this.disconnect(memberId);
+  }
+
+  left(memberId: string): void {
+    this.disconnect(memberId);
+  }
+
+  /** Every member's audio arrives here; the playback gate decides whom we hear. */
+  floor(): void {}
+
+  receive(from: string, payload: MediaSignal): void {
     // A signal can arrive from someone we have not connected to yet: they joined and offered straight away.
     const peer = this.peers.get(from) ?? this.create(from);
     void peer.negotiator.receive(payload);
@@ -77,18 +85,30 @@ export class PeerMesh {
     }
   }
 
-  disconnect(peerId: string): void {
+  closeAll(): void {
+    for (const id of [...this.peers.keys()]) {
+      this.disconnect(id);
+    }
+  }
+
+  /** The one who learns of the other first (the joiner) starts negotiating. */
+  private connect(peerId: string, initiate: boolean): void {
+    if (this.peers.has(peerId)) {
+      return;
+    }
+    const peer = this.create(peerId);
+    if (initiate) {
+      const transceiver = peer.pc.addTransceiver('audio', { direction: 'sendrecv' });
+      void transceiver.sender.replaceTrack(this.outgoing());
+    }
+  }
+
+  private disconnect(peerId: string): void {
     const peer = this.peers.get(peerId);
     if (peer) {
       this.peers.delete(peerId);
       peer.pc.close();
-      this.options.onPeerGone(peerId);
-    }
-  }
-
-  closeAll(): void {
-    for (const id of [...this.peers.keys()]) {
-      this.disconnect(id);
+      this.link.onPeerGone(peerId);
     }
   }
 
@@ -98,7 +118,7 @@ export class PeerMesh {
     const negotiator = new Negotiator(
       pc,
       polite,
-      (payload) => this.options.send(peerId, payload),
+      (signal) => this.link.send(peerId, signal),
       () => this.attachTrackToNewTransceivers(pc),
       (error) => console.warn('negotiation with', peerId, 'failed', error),
       tuneOpus,
@@ -113,7 +133,7 @@ export class PeerMesh {
     pc.ontrack = ({ track, streams, receiver }) => {
       // Keep the jitter buffer at its floor: on a good network NetEq then plays out as early as it can.
       receiver.jitterBufferTarget = 0;
-      this.options.onRemoteStream(peerId, streams[0] ?? new MediaStream([track]));
+      this.link.onRemoteStream(peerId, streams[0] ?? new MediaStream([track]));
     };
     const peer = { pc, negotiator };
     this.peers.set(peerId, peer);
@@ -122,7 +142,7 @@ export class PeerMesh {
 
   private async restartIce(pc: RTCPeerConnection): Promise<void> {
     try {
-      const { iceServers, iceTransportPolicy } = await this.options.refreshIceServers();
+      const { iceServers, iceTransportPolicy } = await this.link.refreshIceServers();
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers, iceTransportPolicy });
     } catch (error) {
       console.warn('could not refresh ICE servers; restarting with the old ones', error);

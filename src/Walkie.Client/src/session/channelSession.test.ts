@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import type { MediaLink, MediaSession, MediaSignal } from '../rtc/mediaSession';
+import type { ChannelConnectionCallbacks } from '../signaling/channelConnection';
+import type { FloorInfo, FloorOutcome, JoinRequest, JoinResult, ServerEvents, SignalPayload } from '../signaling/protocol';
+import { initialState, Store } from '../store';
+import { ChannelSession, type SessionConnection } from './channelSession';
+
+const alice = { id: 'p-a', name: 'Alice' };
+const bob = { id: 'p-b', name: 'Bob' };
+const carol = { id: 'p-c', name: 'Carol' };
+
+/** Alice joins; Bob is there, Carol is away, nobody talks. */
+function snapshot(change: Partial<JoinResult> = {}): JoinResult {
+  return {
+    self: alice,
+    channel: 'ops',
+    private: false,
+    participants: [bob, carol],
+    away: [carol.id],
+    floor: { holder: null, queue: [], seq: 3 },
+    iceServers: [],
+    iceTransportPolicy: 'all',
+    limits: { maxParticipants: 8, transmitLimitMs: 30_000, floorQueue: true, keepAliveIntervalMs: 5000, clientTimeoutMs: 10_000, resumeGraceMs: 30_000 },
+    negotiation: 'perfect',
+    resumeToken: 'token',
+    resumed: false,
+    ...change,
+  };
+}
+
+class FakeConnection implements SessionConnection {
+  readonly calls: string[] = [];
+  readonly signals: { to: string; payload: SignalPayload }[] = [];
+  answer: FloorOutcome = { outcome: 'granted' };
+
+  constructor(
+    readonly callbacks: ChannelConnectionCallbacks,
+    private readonly joined: JoinResult,
+  ) {}
+
+  async start(): Promise<void> {
+    this.calls.push('start');
+    this.callbacks.onState('connected');
+  }
+  async join(request: JoinRequest): Promise<JoinResult> {
+    this.calls.push(`join:${request.channel}`);
+    return this.joined;
+  }
+  async leave(): Promise<void> {
+    this.calls.push('leave');
+  }
+  async requestFloor(): Promise<FloorOutcome> {
+    this.calls.push('requestFloor');
+    return this.answer;
+  }
+  async releaseFloor(): Promise<FloorInfo | null> {
+    this.calls.push('releaseFloor');
+    return null;
+  }
+  async refreshIceServers(): Promise<{ iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy }> {
+    return { iceServers: [], iceTransportPolicy: 'all' };
+  }
+  async signal(to: string, payload: SignalPayload): Promise<void> {
+    this.signals.push({ to, payload });
+  }
+  close(): void {
+    this.calls.push('close');
+  }
+
+  event<K extends keyof ServerEvents>(name: K, body: ServerEvents[K]): void {
+    this.callbacks.onEvent(name, body);
+  }
+}
+
+/** Records what the session tells its media, in order. */
+class FakeMedia implements MediaSession {
+  readonly calls: string[] = [];
+  readonly received: { from: string; signal: MediaSignal }[] = [];
+
+  constructor(readonly link: MediaLink) {}
+
+  setTrack(track: MediaStreamTrack | null): void {
+    this.calls.push(`track:${track ? 'mic' : 'none'}`);
+  }
+  setSending(on: boolean): void {
+    this.calls.push(`sending:${on}`);
+  }
+  present(memberIds: readonly string[]): void {
+    this.calls.push(`present:${memberIds.join(',')}`);
+  }
+  arrived(memberId: string): void {
+    this.calls.push(`arrived:${memberId}`);
+  }
+  away(memberId: string): void {
+    this.calls.push(`away:${memberId}`);
+  }
+  left(memberId: string): void {
+    this.calls.push(`left:${memberId}`);
+  }
+  floor(holderId: string | null): void {
+    this.calls.push(`floor:${holderId}`);
+  }
+  receive(from: string, signal: MediaSignal): void {
+    this.received.push({ from, signal });
+  }
+  closeAll(): void {
+    this.calls.push('closeAll');
+  }
+}
+
+function microphone() {
+  const track = { kind: 'audio', enabled: true, stopped: false, stop: () => (track.stopped = true) };
+  const stream = { getAudioTracks: () => [track], getTracks: () => [track] } as unknown as MediaStream;
+  return { stream, track };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function joined(joinResult = snapshot()) {
+  const store = new Store(initialState);
+  const mic = microphone();
+  const medias: FakeMedia[] = [];
+  const tones: string[] = [];
+  const audio: string[] = [];
+  let connection: FakeConnection | undefined;
+  const session = new ChannelSession(
+    {
+      store,
+      connect: (callbacks) => (connection = new FakeConnection(callbacks, joinResult)),
+      createMedia: (_snapshot, link) => {
+        medias.push(new FakeMedia(link));
+        return medias.at(-1)!;
+      },
+      audio: {
+        attach: (peerId) => audio.push(`attach:${peerId}`),
+        setAudible: (peerId, audible) => audio.push(`${audible ? 'audible' : 'muted'}:${peerId}`),
+        play: (peerId) => audio.push(`play:${peerId}`),
+        remove: (peerId) => audio.push(`remove:${peerId}`),
+      },
+      sounds: { play: (tone) => tones.push(tone) },
+      meter: { watch: () => {} },
+      vibrate: () => {},
+      onSession: () => {},
+      onRejoinRefused: () => {},
+    },
+    mic.stream,
+  );
+  await session.join({ channel: 'ops', name: 'Alice' });
+  return { session, store, mic, medias, tones, audio, connection: connection!, media: () => medias.at(-1)! };
+}
+
+async function talking() {
+  const s = await joined();
+  s.session.press();
+  await settle();
+  expect(s.store.state.ptt.phase).toBe('talking');
+  return s;
+}
+
+describe('ChannelSession', () => {
+  it('joining tells the media who is present, not who is away, and who holds the floor', async () => {
+    const { store, media, connection } = await joined(snapshot({ floor: { holder: bob, queue: [], seq: 3 } }));
+    expect(connection.calls).toEqual(['start', 'join:ops']);
+    expect(media().calls).toEqual(['track:mic', 'floor:p-b', 'present:p-b']);
+    expect(store.state).toMatchObject({ view: 'channel', channel: 'ops', self: alice, away: [carol.id], ptt: { phase: 'idle' } });
+  });
+
+  it('a floor change older than the one shown is dropped', async () => {
+    const { store, media, connection } = await joined();
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 5 });
+    connection.event('FloorChanged', { holder: null, queue: [], seq: 4 });
+    expect(store.state.floor.holder).toEqual(bob);
+    expect(media().calls.filter((c) => c.startsWith('floor:'))).toEqual(['floor:null', 'floor:p-b']);
+  });
+
+  it('a grant puts the microphone on the air and a revoke takes it off', async () => {
+    const { mic, media, connection, store, tones } = await talking();
+    expect(connection.calls).toContain('requestFloor');
+    expect(mic.track.enabled).toBe(true);
+    expect(media().calls.at(-1)).toBe('sending:true');
+
+    connection.event('FloorRevoked', { reason: 'time-limit' });
+    expect(store.state.ptt).toEqual({ phase: 'revoked', reason: 'time-limit' });
+    expect(mic.track.enabled).toBe(false);
+    expect(media().calls.at(-1)).toBe('sending:false');
+    expect(tones).toEqual(['permit', 'busy']);
+  });
+
+  it('the floor passing to someone else while we talk takes the microphone off the air', async () => {
+    const { store, media, mic, connection } = await talking();
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 4 });
+    expect(store.state.ptt).toEqual({ phase: 'revoked', reason: 'lost' });
+    expect(mic.track.enabled).toBe(false);
+    expect(media().calls.at(-1)).toBe('sending:false');
+  });
+
+  it('a queued press goes on the air when FloorGranted arrives', async () => {
+    const s = await joined();
+    s.connection.answer = { outcome: 'queued', position: 1, holder: bob };
+    s.session.press();
+    await settle();
+    expect(s.store.state.ptt).toEqual({ phase: 'queued', position: 1 });
+    expect(s.media().calls).not.toContain('sending:true');
+
+    s.connection.event('FloorGranted', {});
+    expect(s.store.state.ptt.phase).toBe('talking');
+    expect(s.media().calls.at(-1)).toBe('sending:true');
+  });
+
+  it('members arriving, going away and leaving are told to the media', async () => {
+    const { store, media, connection } = await joined();
+    connection.event('ParticipantJoined', carol);
+    connection.event('ParticipantAway', { id: bob.id });
+    connection.event('ParticipantLeft', { id: carol.id });
+    expect(media().calls.slice(-3)).toEqual(['arrived:p-c', 'away:p-b', 'left:p-c']);
+    expect(store.state.others).toEqual([bob]);
+    expect(store.state.away).toEqual([bob.id]);
+  });
+
+  it('signals pass between the media and the connection', async () => {
+    const { media, connection } = await joined();
+    const offer: MediaSignal = { description: { type: 'offer', sdp: 'v=0' } };
+    connection.event('Signal', { from: bob.id, ...offer });
+    media().link.send(bob.id, offer);
+    expect(media().received).toEqual([{ from: bob.id, signal: { from: bob.id, ...offer } }]);
+    expect(connection.signals).toEqual([{ to: bob.id, payload: offer }]);
+  });
+
+  it('a disconnect clears the floor and stops sending', async () => {
+    const { store, media, mic, connection } = await talking();
+    connection.event('FloorChanged', { holder: alice, queue: [], seq: 9 });
+    connection.callbacks.onState('reconnecting');
+    expect(store.state.connection).toBe('reconnecting');
+    expect(store.state.floor).toEqual({ holder: null, queue: [] });
+    expect(store.state.ptt.phase).toBe('idle');
+    expect(mic.track.enabled).toBe(false);
+    expect(media().calls.slice(-2)).toEqual(['sending:false', 'floor:null']);
+
+    // The count starts over with the re-joined channel.
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 1 });
+    expect(store.state.floor.holder).toEqual(bob);
+  });
+
+  it('a re-join closes the old media and starts a new one from the snapshot', async () => {
+    const { medias, connection, store } = await joined();
+    connection.callbacks.onRejoined(snapshot({ participants: [bob, carol], away: [] }));
+    expect(medias).toHaveLength(2);
+    expect(medias[0]!.calls.at(-1)).toBe('closeAll');
+    expect(medias[1]!.calls).toContain('present:p-b,p-c');
+    expect(store.state.away).toEqual([]);
+  });
+
+  it('only the floor holder is audible, and the element is muted or not before it plays', async () => {
+    const { media, connection, audio } = await joined();
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 4 });
+    media().link.onRemoteStream(carol.id, microphone().stream);
+    media().link.onRemoteStream(bob.id, microphone().stream);
+    expect(audio).toEqual(['attach:p-c', 'muted:p-c', 'play:p-c', 'attach:p-b', 'audible:p-b', 'play:p-b']);
+
+    connection.event('FloorChanged', { holder: carol, queue: [], seq: 5 });
+    media().link.onPeerGone(carol.id);
+    expect(audio.slice(6)).toEqual(['muted:p-b', 'audible:p-c', 'remove:p-c']);
+  });
+
+  it('leaving closes the media and the connection and lets go of the microphone', async () => {
+    const { session, media, connection, mic } = await talking();
+    await session.leave();
+    expect(media().calls.slice(-2)).toEqual(['sending:false', 'closeAll']);
+    expect(connection.calls.slice(-2)).toEqual(['leave', 'close']);
+    expect(mic.track.stopped).toBe(true);
+  });
+});

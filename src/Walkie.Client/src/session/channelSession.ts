@@ -1,0 +1,302 @@
+import type { Tone } from '../audio/sounds';
+import { ptt, type PttEffect, type PttEvent } from '../floor/ptt';
+import type { MediaLink, MediaSession } from '../rtc/mediaSession';
+import { PlaybackGate } from '../rtc/playbackGate';
+import type { ChannelConnection, ChannelConnectionCallbacks } from '../signaling/channelConnection';
+import type { FloorInfo, HubError, JoinRequest, JoinResult, ServerEvents } from '../signaling/protocol';
+import type { AppState } from '../store';
+
+/** The calls a session makes on its signaling connection. */
+export type SessionConnection = Pick<
+  ChannelConnection,
+  'start' | 'join' | 'leave' | 'requestFloor' | 'releaseFloor' | 'refreshIceServers' | 'signal' | 'close'
+>;
+
+/** Where remote audio plays: one element per peer, since Chromium plays a remote track only through one. */
+export interface RemoteAudioOutput {
+  /** The peer's element holds this stream (and its volume), not yet playing. */
+  attach(peerId: string, stream: MediaStream): void;
+  setAudible(peerId: string, audible: boolean): void;
+  /** Called once the element is muted or not, so autoplay rules judge it as it will play. */
+  play(peerId: string): void;
+  remove(peerId: string): void;
+}
+
+export interface ChannelSessionDeps {
+  store: { readonly state: AppState; update(change: Partial<AppState>): void };
+  connect: (callbacks: ChannelConnectionCallbacks) => SessionConnection;
+  /** A fresh media session for each join or re-join snapshot. */
+  createMedia: (snapshot: JoinResult, link: MediaLink) => MediaSession;
+  audio: RemoteAudioOutput;
+  sounds: { play(tone: Tone): void };
+  meter: { watch(stream: MediaStream | null): void };
+  vibrate: (kind: 'granted' | 'refused') => void;
+  /** A join or re-join succeeded; keep this to come back as the same participant, even after a reload. */
+  onSession: (request: JoinRequest) => void;
+  onRejoinRefused: (error: HubError) => void;
+}
+
+type ServerEvent = { [N in keyof ServerEvents]: { name: N; body: ServerEvents[N] } }[keyof ServerEvents];
+
+/**
+ * One joined channel: its connection, its media, the push-to-talk effects and the floor as this tab shows it.
+ * Input arrives as method calls and server events; output goes to the store and the dependencies, so nothing here
+ * knows the DOM or which topology carries the audio.
+ */
+export class ChannelSession {
+  private readonly connection: SessionConnection;
+  private media: MediaSession | null = null;
+  private microphone: MediaStream | null = null;
+  private transmitLimitMs = 0;
+  // Answers and events can be handled out of order (an answer resolves in a microtask after events read in the same
+  // batch), so each floor carries the channel's change count and an older one is dropped.
+  private floorSeq = -1;
+  private readonly remoteStreams = new Map<string, MediaStream>();
+  // Only the floor holder is played: anyone else's audio stays muted here, whatever their client sends.
+  private readonly playback: PlaybackGate;
+
+  constructor(
+    private readonly deps: ChannelSessionDeps,
+    microphone: MediaStream | null,
+  ) {
+    this.playback = new PlaybackGate((peerId, audible) => deps.audio.setAudible(peerId, audible));
+    this.setMicrophone(microphone);
+    this.connection = deps.connect({
+      onEvent: (name, body) => this.handleEvent({ name, body } as ServerEvent),
+      onState: (state) => {
+        this.store.update({ connection: state });
+        if (state !== 'connected') {
+          // Nobody can be heard or granted while we are cut off: show nothing stale.
+          this.dispatch({ type: 'disconnected' });
+          this.store.update({ floor: { holder: null, queue: [] } });
+          this.floorSeq = -1;
+          this.playback.floor(null);
+          this.media?.floor(null);
+        }
+      },
+      onRejoined: (snapshot) => this.enter(snapshot),
+      onSession: deps.onSession,
+      onRejoinRefused: deps.onRejoinRefused,
+    });
+  }
+
+  private get store(): ChannelSessionDeps['store'] {
+    return this.deps.store;
+  }
+
+  /** Connects and joins; a refusal rejects, and the caller then closes the session. */
+  async join(request: JoinRequest): Promise<JoinResult> {
+    await this.connection.start();
+    const joined = await this.connection.join(request);
+    this.store.update({ passcode: request.passcode ?? '' });
+    this.enter(joined);
+    return joined;
+  }
+
+  press(): void {
+    this.dispatch({ type: 'press' });
+  }
+
+  release(): void {
+    this.dispatch({ type: 'release' });
+  }
+
+  /** Latched talking: one tap starts, the next stops. */
+  toggle(): void {
+    this.dispatch({ type: 'toggle' });
+  }
+
+  setMicrophone(stream: MediaStream | null): void {
+    this.microphone = stream;
+    // Gated from the start: nothing is sent until the server grants the floor.
+    stream?.getAudioTracks().forEach((t) => (t.enabled = false));
+    this.media?.setTrack(stream?.getAudioTracks()[0] ?? null);
+    this.store.update({ mic: stream ? 'ready' : 'unavailable' });
+    this.dispatch({ type: 'mic', available: stream !== null });
+  }
+
+  /** Leaves the channel for good: the seat is given up, and the microphone is let go. */
+  async leave(): Promise<void> {
+    this.dispatch({ type: 'disconnected' });
+    this.media?.closeAll();
+    this.media = null;
+    await this.connection.leave().catch(() => {});
+    this.connection.close();
+    this.microphone?.getTracks().forEach((t) => t.stop());
+    this.microphone = null;
+  }
+
+  /**
+   * Closes the connection without leaving: the server keeps our seat for the resume grace, so a reload comes back
+   * as the same participant.
+   */
+  close(): void {
+    this.connection.close();
+  }
+
+  private enter(snapshot: JoinResult): void {
+    this.media?.closeAll();
+    this.transmitLimitMs = snapshot.limits.transmitLimitMs;
+    const signaling = this.connection;
+    this.media = this.deps.createMedia(snapshot, {
+      refreshIceServers: () => signaling.refreshIceServers(),
+      send: (to, signal) => void signaling.signal(to, signal).catch((e: unknown) => console.warn('signal failed', e)),
+      onRemoteStream: (peerId, stream) => this.attachRemote(peerId, stream),
+      onPeerGone: (peerId) => this.detachRemote(peerId),
+    });
+    this.media.setTrack(this.microphone?.getAudioTracks()[0] ?? null);
+    this.floorSeq = snapshot.floor.seq ?? -1;
+    this.playback.floor(snapshot.floor.holder?.id ?? null);
+    this.media.floor(snapshot.floor.holder?.id ?? null);
+    this.media.present(snapshot.participants.filter((p) => !snapshot.away.includes(p.id)).map((p) => p.id));
+    this.store.update({
+      view: 'channel',
+      channel: snapshot.channel,
+      private: snapshot.private,
+      self: snapshot.self,
+      others: snapshot.participants,
+      away: snapshot.away,
+      floor: snapshot.floor,
+      ptt: this.microphone ? { phase: 'idle' } : { phase: 'listen-only' },
+    });
+  }
+
+  private handleEvent(e: ServerEvent): void {
+    const { state } = this.store;
+    switch (e.name) {
+      case 'ParticipantJoined': {
+        // A known id is someone back on a new connection.
+        const known = state.others.some((p) => p.id === e.body.id);
+        this.store.update({
+          others: known ? state.others.map((p) => (p.id === e.body.id ? e.body : p)) : [...state.others, e.body],
+          away: state.away.filter((id) => id !== e.body.id),
+        });
+        this.media?.arrived(e.body.id);
+        break;
+      }
+      case 'ParticipantAway':
+        this.store.update({ away: [...state.away.filter((id) => id !== e.body.id), e.body.id] });
+        this.media?.away(e.body.id);
+        break;
+      case 'ParticipantLeft':
+        this.store.update({ others: state.others.filter((p) => p.id !== e.body.id), away: state.away.filter((id) => id !== e.body.id) });
+        this.media?.left(e.body.id);
+        break;
+      case 'ServerClosing':
+        break;
+      case 'Signal':
+        this.media?.receive(e.body.from, e.body);
+        break;
+      case 'FloorChanged':
+        this.floorChanged(e.body);
+        break;
+      case 'FloorGranted':
+        this.dispatch({ type: 'granted', now: Date.now(), limitMs: this.transmitLimitMs });
+        break;
+      case 'FloorRevoked':
+        this.dispatch({ type: 'revoked', reason: e.body.reason });
+        break;
+    }
+  }
+
+  private floorChanged(floor: FloorInfo): void {
+    if (floor.seq !== undefined) {
+      if (floor.seq < this.floorSeq) {
+        return;
+      }
+      this.floorSeq = floor.seq;
+    }
+    const selfId = this.store.state.self?.id;
+    const before = this.store.state.floor.holder;
+    this.store.update({ floor });
+    this.playback.floor(floor.holder?.id ?? null);
+    this.media?.floor(floor.holder?.id ?? null);
+    if (before && before.id !== selfId && floor.holder?.id !== before.id) {
+      this.deps.sounds.play('roger');
+    }
+    const phase = this.store.state.ptt.phase;
+    if (phase === 'talking' && floor.holder?.id !== selfId) {
+      this.dispatch({ type: 'lost' });
+    }
+    // A latched "Busy" is not held down by anyone: once the channel is clear it must not keep saying Busy.
+    if (phase === 'denied' && floor.holder === null && this.store.state.talkMode === 'latch') {
+      this.dispatch({ type: 'release' });
+    }
+    const place = floor.queue.findIndex((p) => p.id === selfId);
+    if (phase === 'queued' && place >= 0) {
+      this.dispatch({ type: 'queue-position', position: place + 1 });
+    }
+    const holder = floor.holder;
+    this.deps.meter.watch(holder && holder.id !== selfId ? (this.remoteStreams.get(holder.id) ?? null) : this.microphone);
+  }
+
+  private dispatch(event: PttEvent): void {
+    const { state, effects } = ptt(this.store.state.ptt, event);
+    this.store.update({ ptt: state });
+    effects.forEach((effect) => this.run(effect));
+  }
+
+  // User Timing marks let benchmarks time press-to-grant from inside the page (docs/BENCHMARKS.md).
+  private run(effect: PttEffect): void {
+    const track = this.microphone?.getAudioTracks()[0];
+    switch (effect) {
+      case 'request':
+        performance.mark('walkie:request-sent');
+        this.connection
+          .requestFloor()
+          .then((result) => {
+            performance.mark('walkie:answer');
+            if (result.floor) {
+              this.floorChanged(result.floor);
+            }
+            this.dispatch({ type: 'answer', result, now: Date.now(), limitMs: this.transmitLimitMs });
+          })
+          .catch(() => this.dispatch({ type: 'disconnected' }));
+        break;
+      case 'release':
+        this.connection
+          .releaseFloor()
+          .then((floor) => floor && this.floorChanged(floor))
+          .catch(() => {});
+        break;
+      case 'start-sending':
+        performance.mark('walkie:on-air');
+        if (track) {
+          track.enabled = true;
+        }
+        this.media?.setSending(true);
+        this.deps.meter.watch(this.microphone);
+        break;
+      case 'stop-sending':
+        this.media?.setSending(false);
+        if (track) {
+          track.enabled = false;
+        }
+        break;
+      case 'permit-tone':
+        this.deps.sounds.play('permit');
+        this.deps.vibrate('granted');
+        break;
+      case 'busy-tone':
+        this.deps.sounds.play('busy');
+        this.deps.vibrate('refused');
+        break;
+    }
+  }
+
+  private attachRemote(peerId: string, stream: MediaStream): void {
+    this.remoteStreams.set(peerId, stream);
+    this.deps.audio.attach(peerId, stream);
+    this.playback.peerAdded(peerId);
+    this.deps.audio.play(peerId);
+    if (this.store.state.floor.holder?.id === peerId) {
+      this.deps.meter.watch(stream);
+    }
+  }
+
+  private detachRemote(peerId: string): void {
+    this.playback.peerRemoved(peerId);
+    this.remoteStreams.delete(peerId);
+    this.deps.audio.remove(peerId);
+  }
+}
