@@ -40,6 +40,16 @@ describe('private channels', () => {
     page.on('pageerror', (e) => console.error(`[${name}] page error`, e));
     await page.addInitScript(collectPeerConnections);
     await page.addInitScript(collectCspViolations);
+    // Keeps every microphone track the page opens, to see which are still live.
+    await page.addInitScript(() => {
+      window.__mics = [];
+      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await open(constraints);
+        window.__mics.push(...stream.getTracks());
+        return stream;
+      };
+    });
     const user = { name, page, context, ptt: page.locator('#ptt'), requests: [], sockets: [] };
     page.on('request', (r) => user.requests.push(r));
     page.on('websocket', (ws) => user.sockets.push(ws.url()));
@@ -191,6 +201,8 @@ describe('private channels', () => {
     await waitFocused(c.page, 'passcode');
     assert.equal(await passcodeField.getAttribute('aria-invalid'), 'true');
     assert.equal(await c.page.locator('#join-error').textContent(), '', 'the prompt is not a generic error');
+    // Refused, so the microphone it opened for the join is closed again (the browser's indicator goes off).
+    assert.deepEqual(await c.page.evaluate(() => window.__mics.map((t) => t.readyState)), ['ended']);
     // Tied to the field, so a screen reader reads it with the field; and the passcode is no longer "optional".
     const describedBy = await passcodeField.getAttribute('aria-describedby');
     assert.match(await c.page.locator(`#${describedBy}`).textContent(), /enter its passcode/);

@@ -172,6 +172,8 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
     }
     joining.close();
     session = null;
+    // Refused: the browser's microphone indicator must not stay on for a channel we are not in.
+    microphone?.getTracks().forEach((t) => t.stop());
   } finally {
     store.update({ joining: false });
   }
