@@ -33,6 +33,7 @@ internal sealed partial class JanusClient : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private long _lastTransaction;
     private string? _closeReason;
+    private int _disposed;
 
     private JanusClient(ClientWebSocket socket, Uri url, SfuOptions options, TimeProvider time, ILogger logger)
     {
@@ -312,6 +313,10 @@ internal sealed partial class JanusClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stop.CancelAsync();
         await _receiving;
         _socket.Dispose();

@@ -10,6 +10,7 @@ internal abstract class JanusException(string message, Exception? inner = null) 
 internal sealed class JanusErrorException(string request, int code, string reason, string? plugin)
     : JanusException($"Janus {(plugin is null ? "" : plugin + " ")}refused {request}: {code} {reason}")
 {
+    /// <summary>What was refused: a core request ("attach", "message watch"), or a plugin's own ("watch").</summary>
     public string Request { get; } = request;
 
     public int Code { get; } = code;

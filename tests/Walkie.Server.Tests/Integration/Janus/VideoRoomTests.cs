@@ -152,6 +152,23 @@ public class VideoRoomTests(JanusFixture janus) : IClassFixture<JanusFixture>, I
     }
 
     [Fact]
+    public async Task ThePublishersCandidatesAreTrickledAndItsPeerConnectionHungUp()
+    {
+        var room = JanusTesting.NewId();
+        await _rooms.CreateRoomAsync(room, Secret, publishers: 10);
+        var talker = await VideoRoomHandle.AttachAsync(_session);
+        await talker.JoinAsPublisherAsync(room);
+        await talker.PublishAsync(JanusTesting.BrowserOffer());
+
+        await talker.Handle.TrickleAsync(new IceCandidate("candidate:1 1 udp 2122260223 192.0.2.77 50000 typ host", "0", 0));
+        await talker.Handle.TrickleCompletedAsync();
+        await talker.Handle.HangupAsync();
+
+        await _client.NextEventAsync<HangupEvent>(e => e.HandleId == talker.Handle.Id);
+        await _rooms.DestroyRoomAsync(room, Secret);
+    }
+
+    [Fact]
     public async Task DestroyingARoomTellsItsParticipantsAndHangsUpTheirPeerConnections()
     {
         var room = JanusTesting.NewId();
