@@ -128,7 +128,7 @@ internal sealed partial class JanusClient : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
         try
         {
-            // Checked again now that the request is registered: a close that came in between has failed it, or not seen it.
+            // Again, now that it is registered: a close in between has either failed it already or is seen here.
             ThrowIfClosed(name);
             await SendAsync(JsonSerializer.SerializeToUtf8Bytes(request), linked.Token);
             LogSent(_logger, name, transaction);
