@@ -160,7 +160,7 @@ public class VideoRoomTests(JanusFixture janus) : IClassFixture<JanusFixture>, I
         await talker.JoinAsPublisherAsync(room);
         await talker.PublishAsync(JanusTesting.BrowserOffer());
 
-        await talker.Handle.TrickleAsync(new IceCandidate("candidate:1 1 udp 2122260223 192.0.2.77 50000 typ host", "0", 0));
+        await talker.Handle.TrickleAsync(new IceCandidate("candidate:1 1 udp 2122260223 203.0.113.77 50000 typ host", "0", 0));
         await talker.Handle.TrickleCompletedAsync();
         await talker.Handle.HangupAsync();
 
