@@ -15,6 +15,7 @@ command -v ip >/dev/null || missing+=(iproute2)             # test hosts in netw
 [ -x /usr/sbin/iptables ] || missing+=(iptables)           # network outages (in sbin: not on every PATH)
 command -v zbarimg >/dev/null || missing+=(zbar-tools)     # reads back the QR code LAN mode prints
 [ -x /usr/sbin/nginx ] || missing+=(nginx)                 # HTTPS through the nginx sample (in sbin too)
+command -v janus >/dev/null || missing+=(janus)            # the SFU that large channels go through
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages for the tests: ${missing[*]}"
   apt-get update -qq

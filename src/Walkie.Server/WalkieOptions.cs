@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Walkie.Server.Ice;
+using Walkie.Server.Media;
 using Walkie.Server.Protection;
 
 namespace Walkie.Server;
@@ -86,6 +87,8 @@ public sealed record WalkieOptions
 
     public TurnOptions Turn { get; init; } = new();
 
+    public SfuOptions Sfu { get; init; } = new();
+
     /// <summary>"all", or "relay" to make browsers use TURN only (locked-down networks, and tests).</summary>
     public string IceTransportPolicy { get; init; } = "all";
 }
@@ -142,6 +145,7 @@ internal static class WalkieOptionsValidation
         && o.RateLimits.IsValid()
         && o.IceTransportPolicy is "all" or "relay"
         && o.Turn.IsValid()
+        && o.Sfu.IsValid()
         && o.IceServers.All(s => s.Urls.Count > 0 && s.Urls.All(IsIceUrl));
 
     private static bool IsOrigin(string origin) =>

@@ -15,7 +15,7 @@ internal static class ChannelsExtensions
         services.AddOptions<WalkieOptions>()
             .BindConfiguration(WalkieOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(WalkieOptionsValidation.IsValid, "Walkie options are inconsistent: check timeouts, origins, rate limits and ICE server URLs")
+            .Validate(WalkieOptionsValidation.IsValid, "Walkie options are inconsistent: check timeouts, origins, rate limits, ICE server URLs and the SFU")
             .ValidateOnStart();
 
         var options = configuration.GetSection(WalkieOptions.Section).Get<WalkieOptions>() ?? new WalkieOptions();

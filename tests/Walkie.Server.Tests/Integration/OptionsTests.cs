@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Walkie.Server.Tests.Infrastructure;
 
@@ -14,8 +15,27 @@ public class OptionsTests
     [InlineData("Walkie:IceServers:0:Urls:0", "http://not-ice.example")]
     [InlineData("Walkie:IceTransportPolicy", "none")]
     [InlineData("Walkie:Turn:Enabled", "true")]
+    [InlineData("Walkie:Sfu:JanusUrl", "http://127.0.0.1:8188")]
+    [InlineData("Walkie:Sfu:JanusUrl", "ws://127.0.0.1:8188")]
+    [InlineData("Walkie:Sfu:KeepAliveInterval", "00:01:00")]
+    [InlineData("Walkie:Sfu:RequestTimeout", "00:00:00")]
     public async Task InvalidSettingsStopTheServerAtStart(string key, string value)
     {
         await Assert.ThrowsAsync<OptionsValidationException>(() => RunningServer.StartAsync(new() { [key] = value }));
+    }
+
+    [Fact]
+    public async Task ACompleteSfuSectionStarts()
+    {
+        await using var server = await RunningServer.StartAsync(new()
+        {
+            ["Walkie:Sfu:JanusUrl"] = "ws://127.0.0.1:8188",
+            ["Walkie:Sfu:AdminKey"] = "an-admin-key-of-16-chars-or-more",
+            ["Walkie:Sfu:ApiSecret"] = "an-api-secret-of-16-chars-or-more",
+        });
+        var sfu = server.Services.GetRequiredService<IOptions<WalkieOptions>>().Value.Sfu;
+        Assert.Equal("ws://127.0.0.1:8188", sfu.JanusUrl);
+        Assert.DoesNotContain("an-admin-key", sfu.ToString());
+        Assert.DoesNotContain("an-api-secret", sfu.ToString());
     }
 }
