@@ -23,12 +23,15 @@ public sealed record RateLimitOptions
 
     public HubBudget RefreshIceServers { get; init; } = new() { PerSecond = 1, Burst = 20, AddressPerSecond = 20, AddressBurst = 200 };
 
-    /// <summary>An SfuPublish or SfuAnswer costs one token plus one per KiB of SDP, as a Signal does.</summary>
-    public HubBudget SfuPublish { get; init; } = new() { PerSecond = 1, Burst = 10, AddressPerSecond = 20, AddressBurst = 200 };
+    /// <summary>
+    /// An SfuPublish or SfuAnswer costs one token plus one per KiB of SDP, as a Signal does; a member makes one of
+    /// each per join, a few KiB each, and a venue's reconnect storm makes hundreds from one address.
+    /// </summary>
+    public HubBudget SfuPublish { get; init; } = new() { PerSecond = 4, Burst = 40, AddressPerSecond = 200, AddressBurst = 2_000 };
 
     public HubBudget SfuListen { get; init; } = new() { PerSecond = 1, Burst = 10, AddressPerSecond = 20, AddressBurst = 200 };
 
-    public HubBudget SfuAnswer { get; init; } = new() { PerSecond = 1, Burst = 20, AddressPerSecond = 20, AddressBurst = 400 };
+    public HubBudget SfuAnswer { get; init; } = new() { PerSecond = 4, Burst = 40, AddressPerSecond = 200, AddressBurst = 2_000 };
 
     /// <summary>New hub connections (negotiate requests and WebSocket opens) from one address.</summary>
     public HubBudget Connect { get; init; } = new() { PerSecond = 0, Burst = 0, AddressPerSecond = 20, AddressBurst = 200 };
