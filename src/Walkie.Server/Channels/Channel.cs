@@ -91,6 +91,7 @@ internal sealed partial class Channel
             var snapshot = Snapshot(joiner, iceServers, iceTransportPolicy, resumeToken, resumed: false);
             SendAll(OutboxSize.Participant, c => c.ParticipantJoined(joiner.Info));
             _members.Add(joiner.Id, joiner);
+            _media.MemberJoined(joiner.Id);
             LogJoined(joiner.Id, Name, _members.Count);
             return snapshot;
         }

@@ -14,6 +14,8 @@ internal interface IChannelMedia
 
     void FloorHolder(string? participantId);
 
+    void MemberJoined(string participantId);
+
     void MemberLeft(string participantId);
 
     /// <summary>The channel emptied and is gone.</summary>
@@ -36,6 +38,10 @@ internal sealed class MeshMedia(int maxMembers) : IChannelMedia
     public int MaxMembers => maxMembers;
 
     public void FloorHolder(string? participantId)
+    {
+    }
+
+    public void MemberJoined(string participantId)
     {
     }
 

@@ -78,6 +78,11 @@ internal sealed partial class SfuRoom : IChannelMedia
         {
             throw Unavailable();
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The caller's connection closed while it waited: nobody reads the answer, and it is no fault of Walkie's.
+            throw Unavailable();
+        }
     }
 
     public void FloorHolder(string? participantId)
@@ -87,6 +92,14 @@ internal sealed partial class SfuRoom : IChannelMedia
             _holder = participantId;
         }
         _wake.Writer.TryWrite(true);
+    }
+
+    public void MemberJoined(string participantId)
+    {
+        lock (_lock)
+        {
+            _members.TryAdd(participantId, new Member());
+        }
     }
 
     public void MemberLeft(string participantId)
@@ -142,6 +155,10 @@ internal sealed partial class SfuRoom : IChannelMedia
             LogJanusFailed(Channel, "publish", e.Message);
             throw Unavailable();
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw Unavailable();
+        }
         finally
         {
             if (publisher is not null)
@@ -176,6 +193,10 @@ internal sealed partial class SfuRoom : IChannelMedia
             LogJanusFailed(Channel, "watch", e.Message);
             throw Unavailable();
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw Unavailable();
+        }
         finally
         {
             if (listener is not null)
@@ -203,21 +224,17 @@ internal sealed partial class SfuRoom : IChannelMedia
             LogJanusFailed(Channel, "start", e.Message);
             throw Unavailable();
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw Unavailable();
+        }
     }
 
-    private Member MemberLocked(string participantId)
-    {
-        if (_closed)
-        {
-            throw new WalkieError(ErrorCodes.NotJoined, "you are not in this channel any more");
-        }
-        if (!_members.TryGetValue(participantId, out var member))
-        {
-            member = new Member();
-            _members.Add(participantId, member);
-        }
-        return member;
-    }
+    /// <summary>A member who left while their publish or watch was on its way gets nothing stored: their handle is let go.</summary>
+    private Member MemberLocked(string participantId) =>
+        !_closed && _members.TryGetValue(participantId, out var member)
+            ? member
+            : throw new WalkieError(ErrorCodes.NotJoined, "you are not in this channel any more");
 
     private async Task RunAsync()
     {
@@ -231,16 +248,14 @@ internal sealed partial class SfuRoom : IChannelMedia
             LogJanusFailed(Channel, "create", e.Message);
             _ready.TrySetException(e);
         }
-        if (_ready.Task.IsCompletedSuccessfully)
+        // Without a room there is nothing to forward, but the wake-ups are read all the same: the reader completes
+        // only once the channel closed and nothing is left unread.
+        await foreach (var _ in _wake.Reader.ReadAllAsync())
         {
-            await foreach (var _ in _wake.Reader.ReadAllAsync())
+            if (_ready.Task.IsCompletedSuccessfully)
             {
                 await ForwardHolderAsync();
             }
-        }
-        else
-        {
-            await _wake.Reader.Completion;
         }
         await DestroyAsync();
         _finished(this);
