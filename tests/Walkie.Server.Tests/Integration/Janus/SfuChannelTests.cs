@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Walkie.Server.Media;
 using Walkie.Server.Media.Janus;
@@ -105,6 +105,26 @@ public class SfuChannelTests(JanusFixture janus) : IClassFixture<JanusFixture>
         var listen = await ann.InvokeAsync("SfuListen", new { });
         var offer = Jsep.Offer(listen.GetProperty("offer").GetProperty("sdp").GetString()!);
         await ann.InvokeAsync("SfuAnswer", new { answer = new { type = "answer", sdp = JanusTesting.ListenerAnswer(offer).Sdp } });
+    }
+
+    [Fact]
+    public async Task NoLogLevelPrintsAnSfuSdpOrTheRoomSecret()
+    {
+        await using var server = await RunningServer.StartAsync(SfuSettings(janus.Server), LogLevel.Trace);
+        await using var ann = await server.JoinAsync("quiet", "Ann");
+        var room = RoomOf(server, "quiet");
+        await ann.InvokeAsync("SfuPublish", new { offer = new { type = "offer", sdp = JanusTesting.BrowserOffer().Sdp } });
+        var listen = await ann.InvokeAsync("SfuListen", new { });
+        var offer = Jsep.Offer(listen.GetProperty("offer").GetProperty("sdp").GetString()!);
+        await ann.InvokeAsync("SfuAnswer", new { answer = new { type = "answer", sdp = JanusTesting.ListenerAnswer(offer).Sdp } });
+        await ann.InvokeAsync("RequestFloor", new { });
+        await Eventually.Holds(() => Task.FromResult(room.Forwarding == ann.Id), "Ann to be forwarded");
+        await ann.SendToHubAsync("Leave", new { });
+        await room.Finished.WaitAsync(RunningServer.Timeout);
+
+        string[] secrets = ["ice-pwd", "fingerprint", room.Secret, JanusServer.AdminKey, JanusServer.ApiSecret];
+        var leaks = server.Logs.Where(line => secrets.Any(secret => line.Contains(secret, StringComparison.Ordinal))).ToList();
+        Assert.True(leaks.Count == 0, $"logged:\n{string.Join('\n', leaks.Take(3))}");
     }
 
     [Fact]
