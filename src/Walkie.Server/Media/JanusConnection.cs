@@ -33,11 +33,23 @@ internal sealed class JanusConnection(IOptions<WalkieOptions> options, TimeProvi
                 await dropped.DisposeAsync();
             }
             _client = await JanusClient.ConnectAsync(Options, time, log, cancellation);
+            _ = DiscardEventsAsync(_client);
             return _client;
         }
         finally
         {
             _connecting.Release();
+        }
+    }
+
+    /// <summary>
+    /// Rooms need nothing Janus reports on its own yet (hangups, media up), but unread events would fill the client's
+    /// bounded backlog and log a warning for each one dropped after that.
+    /// </summary>
+    private static async Task DiscardEventsAsync(JanusClient client)
+    {
+        await foreach (var _ in client.Events.ReadAllAsync())
+        {
         }
     }
 

@@ -128,6 +128,22 @@ public class SfuChannelTests(JanusFixture janus) : IClassFixture<JanusFixture>
     }
 
     [Fact]
+    public async Task EventsJanusSendsOnItsOwnAreReadSoTheyNeverPileUp()
+    {
+        await using var server = await RunningServer.StartAsync(SfuSettings(janus.Server));
+        await using var ann = await server.JoinAsync("events", "Ann");
+        var room = RoomOf(server, "events");
+        await ann.InvokeAsync("SfuPublish", new { offer = new { type = "offer", sdp = JanusTesting.BrowserOffer().Sdp } });
+        await ann.InvokeAsync("SfuListen", new { });
+        // Leaving detaches Ann's handles and destroys the room: Janus reports each on its own.
+        await ann.SendToHubAsync("Leave", new { });
+        await room.Finished.WaitAsync(RunningServer.Timeout);
+
+        var client = await server.Services.GetRequiredService<JanusConnection>().GetAsync(CancellationToken.None);
+        await Eventually.Holds(() => Task.FromResult(client.Events.Count == 0), "Janus's events to be read");
+    }
+
+    [Fact]
     public async Task MembersOfMeshChannelsGetNotSfu()
     {
         await using var server = await RunningServer.StartAsync();
