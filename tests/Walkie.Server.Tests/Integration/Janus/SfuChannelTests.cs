@@ -41,6 +41,22 @@ public class SfuChannelTests(JanusFixture janus) : IClassFixture<JanusFixture>
     }
 
     [Fact]
+    public async Task AnSfuChannelTakesSfuMaxMembersWhateverTheMeshCap()
+    {
+        var settings = SfuSettings(janus.Server);
+        settings["Walkie:MaxParticipantsPerChannel"] = "2";
+        settings["Walkie:Sfu:MaxMembers"] = "3";
+        await using var server = await RunningServer.StartAsync(settings);
+        await using var ann = await server.JoinAsync("capped", "Ann");
+        await using var bob = await server.JoinAsync("capped", "Bob");
+        await using var cat = await server.ConnectAsync();
+        Assert.Equal(3, (await cat.JoinAsync("capped", "Cat")).GetProperty("limits").GetProperty("maxParticipants").GetInt32());
+
+        await using var dan = await server.ConnectAsync();
+        Assert.Equal("channel-full", await dan.ErrorCodeOf("Join", new { channel = "capped", name = "Dan" }));
+    }
+
+    [Fact]
     public async Task TheLastMemberLeavingDestroysTheRoomAndMountpoint()
     {
         await using var server = await RunningServer.StartAsync(SfuSettings(janus.Server));
