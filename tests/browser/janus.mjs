@@ -76,9 +76,13 @@ admin: { admin_ws = false, admin_wss = false }
   writeFileSync(join(dir, 'janus.plugin.streaming.jcfg'), `general: { admin_key = "${JANUS_ADMIN_KEY}" }\n`);
 
   const child = spawn('janus', ['-F', dir, '-o', '-N', '-L', log], { stdio: 'ignore' });
+  // A test run that ends abruptly must not leave Janus behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const tail = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-30).join('\n') : '(no log)');
   const url = `ws://127.0.0.1:${port}`;
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null) {
       child.kill('SIGKILL');
       await once(child, 'exit');
