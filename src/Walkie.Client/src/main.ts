@@ -3,6 +3,7 @@ import { LevelMeter, openMicrophone, Sounds } from './audio/sounds';
 import { isReachable, ReachabilityGate } from './pwa/reachability';
 import { registerServiceWorker } from './pwa/registerServiceWorker';
 import { PeerMesh } from './rtc/peerMesh';
+import { SfuSession } from './rtc/sfuSession';
 import { ChannelSession } from './session/channelSession';
 import { ChannelConnection } from './signaling/channelConnection';
 import { errorSentence, joinErrorField } from './signaling/errors';
@@ -138,8 +139,11 @@ async function join(channel: string, name: string, extra: { passcode?: string; r
     {
       store,
       connect: (callbacks) => new ChannelConnection('/hubs/channel', callbacks),
+      // The one place that knows topologies: the server says which one carries this channel.
       createMedia: (snapshot, link) =>
-        new PeerMesh({ selfId: snapshot.self.id, iceServers: snapshot.iceServers, iceTransportPolicy: snapshot.iceTransportPolicy }, link),
+        snapshot.media?.topology === 'sfu'
+          ? new SfuSession({ streamId: `channel:${snapshot.channel}`, iceServers: snapshot.iceServers, iceTransportPolicy: snapshot.iceTransportPolicy }, link)
+          : new PeerMesh({ selfId: snapshot.self.id, iceServers: snapshot.iceServers, iceTransportPolicy: snapshot.iceTransportPolicy }, link),
       audio: remoteAudio,
       sounds,
       meter,

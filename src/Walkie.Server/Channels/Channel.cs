@@ -28,6 +28,7 @@ internal sealed partial class Channel
     private readonly IChannelClients _clients;
     private readonly ILogger _log;
     private readonly Action<Channel, string> _graceEnded;
+    private readonly IChannelMedia _media;
     private ITimer? _timer;
 
     /// <summary>Counts floor changes, so a client can drop a floor it learns of after a newer one.</summary>
@@ -43,9 +44,11 @@ internal sealed partial class Channel
         TimeProvider time,
         IChannelClients clients,
         ILogger log,
-        Action<Channel, string> graceEnded)
+        Action<Channel, string> graceEnded,
+        IChannelMedia media)
     {
         _graceEnded = graceEnded;
+        _media = media;
         Name = name;
         PasscodeHash = passcodeHash;
         CreatedBy = createdBy;
@@ -63,6 +66,8 @@ internal sealed partial class Channel
     public string CreatedBy { get; }
 
     public byte[]? PasscodeHash { get; }
+
+    public IChannelMedia Media => _media;
 
     public int Count
     {
@@ -86,6 +91,7 @@ internal sealed partial class Channel
             var snapshot = Snapshot(joiner, iceServers, iceTransportPolicy, resumeToken, resumed: false);
             SendAll(OutboxSize.Participant, c => c.ParticipantJoined(joiner.Info));
             _members.Add(joiner.Id, joiner);
+            _media.MemberJoined(joiner.Id);
             LogJoined(joiner.Id, Name, _members.Count);
             return snapshot;
         }
@@ -158,7 +164,7 @@ internal sealed partial class Channel
             iceServers,
             iceTransportPolicy,
             new ChannelLimits(
-                _options.MaxParticipantsPerChannel,
+                _media.MaxMembers,
                 (long)_options.TransmitLimit.TotalMilliseconds,
                 _options.FloorQueue,
                 SignalRules.MaxSdpBytes,
@@ -168,7 +174,8 @@ internal sealed partial class Channel
                 (long)_options.Resume.Grace.TotalMilliseconds),
             SignalRules.NegotiationRule,
             resumeToken,
-            resumed);
+            resumed,
+            new MediaInfo(_media.Topology));
 
     /// <returns>The number of members left.</returns>
     public int Remove(string participantId)
@@ -186,6 +193,7 @@ internal sealed partial class Channel
             LogLeft(participantId, Name, _members.Count);
             SendAll(OutboxSize.Participant, c => c.ParticipantLeft(new ParticipantLeftEvent(participantId)));
             Apply(_floor.Remove(participantId));
+            _media.MemberLeft(participantId);
             return _members.Count;
         }
     }
@@ -243,6 +251,7 @@ internal sealed partial class Channel
                 grace.Dispose();
             }
             _away.Clear();
+            _media.Close();
         }
     }
 
@@ -275,6 +284,7 @@ internal sealed partial class Channel
             _clients.Send(_members[granted].ConnectionId, OutboxSize.Small, c => c.FloorGranted(new FloorGrantedEvent(floor.ExpiresAt)));
         }
         SendAll(OutboxSize.Of(floor), c => c.FloorChanged(floor), except: caller);
+        _media.FloorHolder(floor.Holder?.Id);
         LogFloor(Name, floor.Holder?.Id, floor.Queue.Count, change.RevokedFrom);
         ArmTimer(change.State);
     }

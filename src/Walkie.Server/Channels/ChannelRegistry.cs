@@ -21,6 +21,7 @@ internal sealed class ChannelRegistry(
     IceServerProvider ice,
     ClientTable addresses,
     ResumeTokens tokens,
+    IChannelMediaFactory media,
     ILogger<ChannelRegistry> log)
 {
     private readonly Lock _gate = new();
@@ -57,9 +58,9 @@ internal sealed class ChannelRegistry(
             {
                 // Refuse before leaving the old channel: a failed join loses nothing.
                 CheckPasscode(existing, address, passcode);
-                if (existing.Count - (rejoining ? 1 : 0) >= _options.MaxParticipantsPerChannel)
+                if (existing.Count - (rejoining ? 1 : 0) >= existing.Media.MaxMembers)
                 {
-                    throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {_options.MaxParticipantsPerChannel} participants");
+                    throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {existing.Media.MaxMembers} participants");
                 }
             }
             else if (_channels.Count >= _options.MaxChannels)
@@ -77,7 +78,7 @@ internal sealed class ChannelRegistry(
             }
             if (!_channels.TryGetValue(channelName, out var channel))
             {
-                channel = new Channel(channelName, passcode, address, _options, time, clients, log, GraceEnded);
+                channel = new Channel(channelName, passcode, address, _options, time, clients, log, GraceEnded, media.Create(channelName));
                 _channels.Add(channelName, channel);
             }
             var self = new Participant(NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);

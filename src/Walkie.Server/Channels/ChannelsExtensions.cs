@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
+using Walkie.Server.Media;
 using Walkie.Server.Protection;
 
 namespace Walkie.Server.Channels;
@@ -37,6 +38,10 @@ internal static class ChannelsExtensions
         services.AddSingleton<ResumeTokens>();
         services.AddSingleton<ShutdownAnnouncer>();
         services.AddSingleton<ChannelRegistry>();
+        services.AddSingleton<IChannelMediaFactory, ChannelMediaFactory>();
+        services.AddSingleton<JanusConnection>();
+        services.AddSingleton<SfuRooms>();
+        services.AddSingleton<SfuSignaling>();
         return services;
     }
 

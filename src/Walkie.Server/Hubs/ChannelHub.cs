@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Walkie.Server.Channels;
 using Walkie.Server.Ice;
+using Walkie.Server.Media;
 using Walkie.Server.Protection;
 using Walkie.Server.Signaling;
 
@@ -10,12 +11,27 @@ namespace Walkie.Server.Hubs;
 /// The wire entry point. Arguments arrive as raw JSON so that a wrong shape gets a coded error
 /// instead of SignalR's generic binding failure; everything else is forwarded to the registry.
 /// </summary>
-internal sealed class ChannelHub(ChannelRegistry channels, IceServerProvider ice, ClientTable clients) : Hub<IChannelClient>
+internal sealed class ChannelHub(ChannelRegistry channels, SfuSignaling sfu, IceServerProvider ice, ClientTable clients) : Hub<IChannelClient>
 {
     private readonly ChannelRegistry _channels = channels;
 
-    public JoinResult Join(HubArgument request) =>
-        _channels.Join(Context.ConnectionId, Address, HubArguments.Read<JoinRequest>(request));
+    public Task<JoinResult> Join(HubArgument request) =>
+        sfu.JoinedAsync(
+            Context.ConnectionId, _channels.Join(Context.ConnectionId, Address, HubArguments.Read<JoinRequest>(request)), Context.ConnectionAborted);
+
+    /// <summary>SFU channels: publish our microphone to Janus with this offer; the answer is Janus's.</summary>
+    public Task<SfuPublishResult> SfuPublish(HubArgument request) =>
+        sfu.PublishAsync(Context.ConnectionId, HubArguments.Read<SfuPublishRequest>(request), Context.ConnectionAborted);
+
+    /// <summary>SFU channels: Janus's offer for the connection that plays the channel's floor holder.</summary>
+    public Task<SfuListenResult> SfuListen(HubArgument request)
+    {
+        HubArguments.ReadEmpty(request);
+        return sfu.ListenAsync(Context.ConnectionId, Context.ConnectionAborted);
+    }
+
+    public Task SfuAnswer(HubArgument request) =>
+        sfu.AnswerAsync(Context.ConnectionId, HubArguments.Read<SfuAnswerRequest>(request), Context.ConnectionAborted);
 
     public void Leave(HubArgument request)
     {

@@ -48,7 +48,20 @@ public sealed record JoinResult(
     ChannelLimits Limits,
     string Negotiation,
     string ResumeToken,
-    bool Resumed);
+    bool Resumed,
+    MediaInfo Media);
+
+/// <param name="Topology">"mesh": members connect to each other, signaling through Signal. "sfu": each member
+/// publishes to and listens from the server's media server, through SfuPublish, SfuListen and SfuAnswer.</param>
+public sealed record MediaInfo(string Topology);
+
+public sealed record SfuPublishRequest(SessionDescription? Offer);
+
+public sealed record SfuPublishResult(SessionDescription Answer);
+
+public sealed record SfuListenResult(SessionDescription Offer);
+
+public sealed record SfuAnswerRequest(SessionDescription? Answer);
 
 public sealed record IceServersResult(IReadOnlyList<IceServer> IceServers, string IceTransportPolicy);
 

@@ -32,4 +32,6 @@ internal static class ErrorCodes
     public const string TooLarge = "too-large";
     public const string RateLimited = "rate-limited";
     public const string InternalError = "internal-error";
+    public const string SfuUnavailable = "sfu-unavailable";
+    public const string NotSfu = "not-sfu";
 }

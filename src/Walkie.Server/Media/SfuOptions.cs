@@ -26,12 +26,21 @@ public sealed record SfuOptions
     /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>
+    /// Channels with more members than this go through Janus. Only 0 ("every channel") is supported yet: a channel keeps
+    /// the topology it started with, and switching a growing mesh over to Janus comes later.
+    /// </summary>
+    public int MeshLimit { get; init; }
+
+    /// <summary>The most members of one channel carried by Janus. Janus's VideoRoom is sized for all of them to publish.</summary>
+    public int MaxMembers { get; init; } = 500;
+
     internal bool Enabled => JanusUrl.Length > 0;
 
     // Records print every property; the keys must not reach a log line through an accidental ToString().
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"JanusUrl = {JanusUrl}, AdminKey = ***, ApiSecret = ***, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}");
+        builder.Append($"JanusUrl = {JanusUrl}, AdminKey = ***, ApiSecret = ***, RequestTimeout = {RequestTimeout}, KeepAliveInterval = {KeepAliveInterval}, MeshLimit = {MeshLimit}, MaxMembers = {MaxMembers}");
         return true;
     }
 
@@ -41,5 +50,7 @@ public sealed record SfuOptions
         && (!Enabled
             || (Uri.TryCreate(JanusUrl, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
                 && AdminKey.Length >= 16
+                && MeshLimit == 0
+                && MaxMembers is >= 2 and <= 10_000
                 && (ApiSecret.Length == 0 || ApiSecret.Length >= 16)));
 }

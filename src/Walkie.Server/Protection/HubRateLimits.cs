@@ -28,9 +28,10 @@ internal sealed class HubRateLimits(ClientTable clients, IOptions<WalkieOptions>
         return next(invocationContext);
     }
 
-    /// <summary>One token a call, plus one per KiB for signals, so a flood of large offers runs dry sooner.</summary>
+    /// <summary>One token a call, plus one per KiB for calls that carry SDP, so a flood of large offers runs dry sooner.</summary>
     private static int Cost(HubInvocationContext context) =>
-        context.HubMethodName == nameof(ChannelHub.Signal) && context.HubMethodArguments is [HubArgument argument]
+        context.HubMethodName is nameof(ChannelHub.Signal) or nameof(ChannelHub.SfuPublish) or nameof(ChannelHub.SfuAnswer)
+        && context.HubMethodArguments is [HubArgument argument]
             ? 1 + (int)Math.Min(argument.Bytes / 1024, 1024)
             : 1;
 

@@ -23,6 +23,16 @@ public sealed record RateLimitOptions
 
     public HubBudget RefreshIceServers { get; init; } = new() { PerSecond = 1, Burst = 20, AddressPerSecond = 20, AddressBurst = 200 };
 
+    /// <summary>
+    /// An SfuPublish or SfuAnswer costs one token plus one per KiB of SDP, as a Signal does; a member makes one of
+    /// each per join, a few KiB each, and a venue's reconnect storm makes hundreds from one address.
+    /// </summary>
+    public HubBudget SfuPublish { get; init; } = new() { PerSecond = 4, Burst = 40, AddressPerSecond = 200, AddressBurst = 2_000 };
+
+    public HubBudget SfuListen { get; init; } = new() { PerSecond = 1, Burst = 10, AddressPerSecond = 20, AddressBurst = 200 };
+
+    public HubBudget SfuAnswer { get; init; } = new() { PerSecond = 4, Burst = 40, AddressPerSecond = 200, AddressBurst = 2_000 };
+
     /// <summary>New hub connections (negotiate requests and WebSocket opens) from one address.</summary>
     public HubBudget Connect { get; init; } = new() { PerSecond = 0, Burst = 0, AddressPerSecond = 20, AddressBurst = 200 };
 
@@ -40,11 +50,14 @@ public sealed record RateLimitOptions
         nameof(RequestFloor) => RequestFloor,
         nameof(ReleaseFloor) => ReleaseFloor,
         nameof(RefreshIceServers) => RefreshIceServers,
+        nameof(SfuPublish) => SfuPublish,
+        nameof(SfuListen) => SfuListen,
+        nameof(SfuAnswer) => SfuAnswer,
         _ => null,
     };
 
     internal bool IsValid() =>
-        new[] { Join, Leave, Signal, RequestFloor, ReleaseFloor, RefreshIceServers }.All(b => b.IsValid(perConnection: true))
+        new[] { Join, Leave, Signal, RequestFloor, ReleaseFloor, RefreshIceServers, SfuPublish, SfuListen, SfuAnswer }.All(b => b.IsValid(perConnection: true))
         && Connect.IsValid(perConnection: false)
         && FreePasscodeFailures is >= 0 and <= 1000
         && MaxPasscodeLockout > TimeSpan.Zero && MaxPasscodeLockout <= TimeSpan.FromDays(1);

@@ -24,6 +24,21 @@ public class OptionsTests
         await Assert.ThrowsAsync<OptionsValidationException>(() => RunningServer.StartAsync(new() { [key] = value }));
     }
 
+    [Theory]
+    [InlineData("Walkie:Sfu:MeshLimit", "8")]
+    [InlineData("Walkie:Sfu:MeshLimit", "-1")]
+    [InlineData("Walkie:Sfu:MaxMembers", "1")]
+    [InlineData("Walkie:Sfu:MaxMembers", "100000")]
+    public async Task AnSfuSectionWithAnUnsupportedSizeStopsTheServerAtStart(string key, string value)
+    {
+        await Assert.ThrowsAsync<OptionsValidationException>(() => RunningServer.StartAsync(new()
+        {
+            ["Walkie:Sfu:JanusUrl"] = "ws://127.0.0.1:8188",
+            ["Walkie:Sfu:AdminKey"] = "an-admin-key-of-16-chars-or-more",
+            [key] = value,
+        }));
+    }
+
     [Fact]
     public async Task ACompleteSfuSectionStarts()
     {

@@ -16,7 +16,7 @@ public class ChannelRegistryTests
     private ChannelRegistry NewRegistry(WalkieOptions? options = null)
     {
         var o = Options.Create(options ?? new WalkieOptions());
-        return new(o, _time, _clients, new IceServerProvider(o, _time), new ClientTable(o, _time), new ResumeTokens(o), NullLogger<ChannelRegistry>.Instance);
+        return new(o, _time, _clients, new IceServerProvider(o, _time), new ClientTable(o, _time), new ResumeTokens(o), new MeshMediaFactory(o.Value.MaxParticipantsPerChannel), NullLogger<ChannelRegistry>.Instance);
     }
 
     private static string CodeOf(Action action) => Assert.Throws<WalkieError>(action).Code;

@@ -16,7 +16,7 @@ public class ChannelTimeLimitTests
     private ChannelRegistry NewRegistry(int limitSeconds) =>
         new(Options.Create(new WalkieOptions { TransmitLimit = TimeSpan.FromSeconds(limitSeconds) }),
             _time, _clients, new IceServerProvider(Options.Create(new WalkieOptions()), _time),
-            new ClientTable(Options.Create(new WalkieOptions()), _time), new ResumeTokens(Options.Create(new WalkieOptions())), NullLogger<ChannelRegistry>.Instance);
+            new ClientTable(Options.Create(new WalkieOptions()), _time), new ResumeTokens(Options.Create(new WalkieOptions())), new MeshMediaFactory(16), NullLogger<ChannelRegistry>.Instance);
 
     [Fact]
     public void TheTimeLimitRevokesTheHolderAndGrantsTheQueueHead()

@@ -17,9 +17,18 @@ export interface MediaLink {
   send(to: string, signal: MediaSignal): void;
   /** TURN credentials expire; an ICE restart asks for fresh ones first. */
   refreshIceServers(): Promise<IceConfig>;
-  onRemoteStream(peerId: string, stream: MediaStream): void;
+  /**
+   * A stream to play. `floorOnly` says it carries nothing but the floor holder, chosen by the server (an SFU's one
+   * stream): play it as it comes, without muting it for whoever is not the holder.
+   */
+  onRemoteStream(peerId: string, stream: MediaStream, options?: { floorOnly?: boolean }): void;
   /** Whatever stream came from this peer is gone. */
   onPeerGone(peerId: string): void;
+  /** Only for SFU channels, where the server's media server is the one peer: our offer to publish, its answer. */
+  sfuPublish(offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit>;
+  /** Only for SFU channels: the media server's offer of the floor holder's audio. */
+  sfuListen(): Promise<RTCSessionDescriptionInit>;
+  sfuAnswer(answer: RTCSessionDescriptionInit): Promise<void>;
 }
 
 /**

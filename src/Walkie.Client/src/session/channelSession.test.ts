@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaLink, MediaSession, MediaSignal } from '../rtc/mediaSession';
 import type { ChannelConnectionCallbacks } from '../signaling/channelConnection';
-import type { FloorInfo, FloorOutcome, JoinRequest, JoinResult, ServerEvents, SignalPayload } from '../signaling/protocol';
+import type { FloorInfo, FloorOutcome, JoinRequest, JoinResult, ServerEvents, SfuDescription, SignalPayload } from '../signaling/protocol';
 import { initialState, Store } from '../store';
 import { ChannelSession, type SessionConnection } from './channelSession';
 
@@ -24,6 +24,7 @@ function snapshot(change: Partial<JoinResult> = {}): JoinResult {
     negotiation: 'perfect',
     resumeToken: 'token',
     resumed: false,
+    media: { topology: 'mesh' },
     ...change,
   };
 }
@@ -62,6 +63,17 @@ class FakeConnection implements SessionConnection {
   }
   async signal(to: string, payload: SignalPayload): Promise<void> {
     this.signals.push({ to, payload });
+  }
+  async sfuPublish(offer: SfuDescription): Promise<SfuDescription> {
+    this.calls.push(`sfuPublish:${offer.type}`);
+    return { type: 'answer', sdp: 'janus-answer' };
+  }
+  async sfuListen(): Promise<SfuDescription> {
+    this.calls.push('sfuListen');
+    return { type: 'offer', sdp: 'janus-offer' };
+  }
+  async sfuAnswer(answer: SfuDescription): Promise<void> {
+    this.calls.push(`sfuAnswer:${answer.type}`);
   }
   close(): void {
     this.calls.push('close');
@@ -260,6 +272,27 @@ describe('ChannelSession', () => {
     connection.event('FloorChanged', { holder: carol, queue: [], seq: 5 });
     media().link.onPeerGone(carol.id);
     expect(audio.slice(6)).toEqual(['muted:p-b', 'audible:p-c', 'remove:p-c']);
+  });
+
+  it('a stream the server limits to the floor holder plays whoever else holds the floor, and never our own voice', async () => {
+    const { media, connection, audio } = await joined();
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 4 });
+    media().link.onRemoteStream('sfu', microphone().stream, { floorOnly: true });
+    expect(audio).toEqual(['attach:sfu', 'audible:sfu', 'play:sfu']);
+
+    connection.event('FloorChanged', { holder: carol, queue: [], seq: 5 });
+    connection.event('FloorChanged', { holder: alice, queue: [], seq: 6 });
+    connection.event('FloorChanged', { holder: null, queue: [], seq: 7 });
+    expect(audio.slice(3)).toEqual(['audible:sfu', 'muted:sfu', 'audible:sfu']);
+  });
+
+  it('the media reaches the media server through the connection, with SDP only', async () => {
+    const { media, connection } = await joined();
+    expect(await media().link.sfuPublish({ type: 'offer', sdp: 'o' })).toEqual({ type: 'answer', sdp: 'janus-answer' });
+    expect(await media().link.sfuListen()).toEqual({ type: 'offer', sdp: 'janus-offer' });
+    await media().link.sfuAnswer({ type: 'answer', sdp: 'a' });
+    expect(connection.calls.slice(-3)).toEqual(['sfuPublish:offer', 'sfuListen', 'sfuAnswer:answer']);
+    expect(() => media().link.sfuAnswer({ type: 'answer' })).toThrow();
   });
 
   it('leaving closes the media and the connection and lets go of the microphone', async () => {

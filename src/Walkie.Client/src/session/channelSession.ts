@@ -3,13 +3,13 @@ import { ptt, type PttEffect, type PttEvent } from '../floor/ptt';
 import type { MediaLink, MediaSession } from '../rtc/mediaSession';
 import { PlaybackGate } from '../rtc/playbackGate';
 import type { ChannelConnection, ChannelConnectionCallbacks } from '../signaling/channelConnection';
-import type { FloorInfo, HubError, JoinRequest, JoinResult, ServerEvents } from '../signaling/protocol';
+import type { FloorInfo, HubError, JoinRequest, JoinResult, ServerEvents, SfuDescription } from '../signaling/protocol';
 import type { AppState } from '../store';
 
 /** The calls a session makes on its signaling connection. */
 export type SessionConnection = Pick<
   ChannelConnection,
-  'start' | 'join' | 'leave' | 'requestFloor' | 'releaseFloor' | 'refreshIceServers' | 'signal' | 'close'
+  'start' | 'join' | 'leave' | 'requestFloor' | 'releaseFloor' | 'refreshIceServers' | 'signal' | 'sfuPublish' | 'sfuListen' | 'sfuAnswer' | 'close'
 >;
 
 /** Where remote audio plays: one element per peer, since Chromium plays a remote track only through one. */
@@ -52,6 +52,8 @@ export class ChannelSession {
   // batch), so each floor carries the channel's change count and an older one is dropped.
   private floorSeq = -1;
   private readonly remoteStreams = new Map<string, MediaStream>();
+  // A stream the server already limits to the floor holder (an SFU's): always audible, and what the meter shows.
+  private floorStream: { id: string; stream: MediaStream } | null = null;
   // Only the floor holder is played: anyone else's audio stays muted here, whatever their client sends.
   private readonly playback: PlaybackGate;
 
@@ -141,8 +143,11 @@ export class ChannelSession {
     this.media = this.deps.createMedia(snapshot, {
       refreshIceServers: () => signaling.refreshIceServers(),
       send: (to, signal) => void signaling.signal(to, signal).catch((e: unknown) => console.warn('signal failed', e)),
-      onRemoteStream: (peerId, stream) => this.attachRemote(peerId, stream),
+      onRemoteStream: (peerId, stream, options) => this.attachRemote(peerId, stream, options?.floorOnly ?? false),
       onPeerGone: (peerId) => this.detachRemote(peerId),
+      sfuPublish: (offer) => signaling.sfuPublish(sfuDescription(offer)),
+      sfuListen: () => signaling.sfuListen(),
+      sfuAnswer: (answer) => signaling.sfuAnswer(sfuDescription(answer)),
     });
     this.media.setTrack(this.microphone?.getAudioTracks()[0] ?? null);
     this.floorSeq = snapshot.floor.seq ?? -1;
@@ -211,6 +216,7 @@ export class ChannelSession {
     this.store.update({ floor });
     this.playback.floor(floor.holder?.id ?? null);
     this.media?.floor(floor.holder?.id ?? null);
+    this.gateFloorStream();
     if (before && before.id !== selfId && floor.holder?.id !== before.id) {
       this.deps.sounds.play('roger');
     }
@@ -227,7 +233,11 @@ export class ChannelSession {
       this.dispatch({ type: 'queue-position', position: place + 1 });
     }
     const holder = floor.holder;
-    this.deps.meter.watch(holder && holder.id !== selfId ? (this.remoteStreams.get(holder.id) ?? null) : this.microphone);
+    this.deps.meter.watch(holder && holder.id !== selfId ? this.streamOf(holder.id) : this.microphone);
+  }
+
+  private streamOf(holderId: string): MediaStream | null {
+    return this.floorStream?.stream ?? this.remoteStreams.get(holderId) ?? null;
   }
 
   private dispatch(event: PttEvent): void {
@@ -284,19 +294,44 @@ export class ChannelSession {
     }
   }
 
-  private attachRemote(peerId: string, stream: MediaStream): void {
-    this.remoteStreams.set(peerId, stream);
+  private attachRemote(peerId: string, stream: MediaStream, floorOnly: boolean): void {
     this.deps.audio.attach(peerId, stream);
-    this.playback.peerAdded(peerId);
+    if (floorOnly) {
+      this.floorStream = { id: peerId, stream };
+      this.gateFloorStream();
+    } else {
+      this.remoteStreams.set(peerId, stream);
+      this.playback.peerAdded(peerId);
+    }
     this.deps.audio.play(peerId);
-    if (this.store.state.floor.holder?.id === peerId) {
+    const holder = this.store.state.floor.holder;
+    if (holder && holder.id !== this.store.state.self?.id && (floorOnly || holder.id === peerId)) {
       this.deps.meter.watch(stream);
     }
   }
 
+  /** The floor stream carries our own voice back while we hold the floor: never play that. */
+  private gateFloorStream(): void {
+    if (this.floorStream) {
+      const holder = this.store.state.floor.holder;
+      this.deps.audio.setAudible(this.floorStream.id, !holder || holder.id !== this.store.state.self?.id);
+    }
+  }
+
   private detachRemote(peerId: string): void {
+    if (this.floorStream?.id === peerId) {
+      this.floorStream = null;
+    }
     this.playback.peerRemoved(peerId);
     this.remoteStreams.delete(peerId);
     this.deps.audio.remove(peerId);
   }
+}
+
+/** The media server takes only offers and answers with an SDP. */
+function sfuDescription(description: RTCSessionDescriptionInit): SfuDescription {
+  if ((description.type !== 'offer' && description.type !== 'answer') || !description.sdp) {
+    throw new Error(`cannot send a ${description.type} without an SDP to the media server`);
+  }
+  return { type: description.type, sdp: description.sdp };
 }

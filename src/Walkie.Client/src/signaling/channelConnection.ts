@@ -7,6 +7,7 @@ import {
   type JoinRequest,
   type JoinResult,
   type ServerEvents,
+  type SfuDescription,
   type SignalPayload,
 } from './protocol';
 import { nextRetryDelayMs } from './retry';
@@ -105,6 +106,20 @@ export class ChannelConnection {
 
   signal(to: string, payload: SignalPayload): Promise<void> {
     return this.invoke('Signal', { to, ...payload });
+  }
+
+  /** SFU channels: publish our microphone with this offer; resolves to the media server's answer. */
+  async sfuPublish(offer: SfuDescription): Promise<SfuDescription> {
+    return (await this.invoke<{ answer: SfuDescription }>('SfuPublish', { offer })).answer;
+  }
+
+  /** SFU channels: the media server's offer of the channel's audio. */
+  async sfuListen(): Promise<SfuDescription> {
+    return (await this.invoke<{ offer: SfuDescription }>('SfuListen', {})).offer;
+  }
+
+  sfuAnswer(answer: SfuDescription): Promise<void> {
+    return this.invoke('SfuAnswer', { answer });
   }
 
   /**

@@ -19,6 +19,7 @@ describe('error sentences', () => {
     ['invalid-name', /1–32 visible characters/],
     ['not-joined', /no longer in this channel/],
     ['internal-error', /went wrong on the server/],
+    ['sfu-unavailable', /audio server for this channel is not reachable/],
   ])('%s has its own sentence', (code, expected) => {
     expect(sentence(code)).toMatch(expected);
     expect(sentence(code)).not.toBe('server words');

@@ -34,6 +34,8 @@ export function errorSentence(error: HubError): string {
       return 'You are no longer in this channel. Join it again.';
     case 'internal-error':
       return 'Something went wrong on the server. Try again.';
+    case 'sfu-unavailable':
+      return 'The audio server for this channel is not reachable right now. Try again in a few minutes.';
     default:
       return error.message;
   }

@@ -62,6 +62,14 @@ export interface JoinResult {
   resumeToken: string;
   /** True when this join took back an earlier seat: same id, same name, same place in the queue. */
   resumed: boolean;
+  /** How the channel's audio travels: peer to peer ("mesh"), or through the server's media server ("sfu"). */
+  media: { topology: 'mesh' | 'sfu' };
+}
+
+/** An offer or answer exchanged with the server's media server in an SFU channel. */
+export interface SfuDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
 }
 
 export interface IceServersResult {

@@ -1,0 +1,107 @@
+// A real Janus (Debian's package) for browser tests, configured as the server tests' fixture configures it: the
+// WebSocket API alone on a free loopback port, only the VideoRoom and Streaming plugins, each with an admin key.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { freePort, waitFor } from './harness.mjs';
+
+export const JANUS_ADMIN_KEY = 'browser-admin-key-5e81c0d2b7a4';
+
+const disabledPlugins = [
+  'audiobridge', 'duktape', 'echotest', 'lua', 'nosip', 'recordplay', 'sip', 'textroom', 'videocall', 'voicemail',
+].map((p) => `libjanus_${p}.so`).join(',');
+const disabledTransports = ['http', 'mqtt', 'nanomsg', 'pfunix', 'rabbitmq'].map((t) => `libjanus_${t}.so`).join(',');
+
+/** Janus leaves loopback out of its ICE candidates, so it must gather on an address the browser can reach. */
+function iceAddress() {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.family === 'IPv4' && !a.internal) {
+        return a.address;
+      }
+    }
+  }
+  throw new Error('Janus needs a non-loopback IPv4 address to gather ICE candidates on, and this machine has none');
+}
+
+function answersPing(url) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, 'janus-protocol');
+    const done = (ok) => {
+      clearTimeout(timer);
+      socket.terminate();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 2000);
+    socket.on('open', () => socket.send(JSON.stringify({ janus: 'ping', transaction: 'ready' })));
+    socket.on('message', (data) => done(String(data).includes('"pong"')));
+    socket.on('error', () => done(false));
+  });
+}
+
+/** Starts Janus and waits until it answers a ping; `url` is its WebSocket API, `stop()` kills it and cleans up. */
+export async function startJanus() {
+  const dir = mkdtempSync(join(tmpdir(), 'walkie-janus-'));
+  const port = await freePort();
+  const log = join(dir, 'janus.log');
+  writeFileSync(join(dir, 'janus.jcfg'), `general: {
+  session_timeout = 60
+  event_loops = 2
+  hide_dependencies = true
+}
+nat: {
+  ice_enforce_list = "${iceAddress()}"
+  ignore_mdns = true
+  full_trickle = false
+}
+plugins: { disable = "${disabledPlugins}" }
+transports: { disable = "${disabledTransports}" }
+loggers: { disable = "libjanus_jsonlog.so" }
+events: { broadcast = false }
+`);
+  writeFileSync(join(dir, 'janus.transport.websockets.jcfg'), `general: {
+  json = "compact"
+  ws = true
+  ws_port = ${port}
+  ws_ip = "127.0.0.1"
+  ws_acl = "127."
+  wss = false
+}
+admin: { admin_ws = false, admin_wss = false }
+`);
+  writeFileSync(join(dir, 'janus.plugin.videoroom.jcfg'), `general: { admin_key = "${JANUS_ADMIN_KEY}", lock_rtp_forward = true }\n`);
+  writeFileSync(join(dir, 'janus.plugin.streaming.jcfg'), `general: { admin_key = "${JANUS_ADMIN_KEY}" }\n`);
+
+  const child = spawn('janus', ['-F', dir, '-o', '-N', '-L', log], { stdio: 'ignore' });
+  // A test run that ends abruptly must not leave Janus behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const tail = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-30).join('\n') : '(no log)');
+  const url = `ws://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) {
+          throw new Error(`janus exited with ${child.exitCode}:\n${tail()}`);
+        }
+        return answersPing(url);
+      },
+      { timeout: 15000, interval: 100, message: 'Janus to answer a ping' },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, adminKey: JANUS_ADMIN_KEY, log: tail, stop };
+}
