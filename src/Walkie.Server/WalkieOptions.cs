@@ -146,6 +146,7 @@ internal static class WalkieOptionsValidation
         && o.IceTransportPolicy is "all" or "relay"
         && o.Turn.IsValid()
         && o.Sfu.IsValid()
+        && (!o.Sfu.Enabled || o.Sfu.MeshLimit <= o.MaxParticipantsPerChannel)
         && o.IceServers.All(s => s.Urls.Count > 0 && s.Urls.All(IsIceUrl));
 
     private static bool IsOrigin(string origin) =>

@@ -28,7 +28,7 @@ internal sealed partial class Channel
     private readonly IChannelClients _clients;
     private readonly ILogger _log;
     private readonly Action<Channel, string> _graceEnded;
-    private readonly IChannelMedia _media;
+    private IChannelMedia _media;
     private ITimer? _timer;
 
     /// <summary>Counts floor changes, so a client can drop a floor it learns of after a newer one.</summary>
@@ -67,7 +67,10 @@ internal sealed partial class Channel
 
     public byte[]? PasscodeHash { get; }
 
-    public IChannelMedia Media => _media;
+    public IChannelMedia Media
+    {
+        get { lock (_lock) { return _media; } }
+    }
 
     public int Count
     {
@@ -94,6 +97,28 @@ internal sealed partial class Channel
             _media.MemberJoined(joiner.Id);
             LogJoined(joiner.Id, Name, _members.Count);
             return snapshot;
+        }
+    }
+
+    /// <summary>
+    /// The channel outgrew its media: the new one, already made ready, takes every member and the floor holder, and the
+    /// members present are told to rebuild their audio on it. Nobody leaves: ids, the floor and its queue stay as they are.
+    /// </summary>
+    public void SwitchMedia(IChannelMedia media)
+    {
+        lock (_lock)
+        {
+            var old = _media;
+            _media = media;
+            foreach (var id in _members.Keys)
+            {
+                media.MemberJoined(id);
+            }
+            media.FloorHolder(_floor.State is FloorState.Held held ? held.Holder : null);
+            old.Close();
+            var changed = new MediaInfo(media.Topology);
+            SendAll(OutboxSize.Small, c => c.MediaChanged(changed));
+            LogSwitched(Name, media.Topology, _members.Count);
         }
     }
 
@@ -347,6 +372,9 @@ internal sealed partial class Channel
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} left {Channel} ({Count} present)")]
     private partial void LogLeft(string participant, string channel, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Channel} switched to {Topology} with {Count} members")]
+    private partial void LogSwitched(string channel, string topology, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} is away from {Channel}")]
     private partial void LogAway(string participant, string channel);

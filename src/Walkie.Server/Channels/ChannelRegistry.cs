@@ -40,7 +40,23 @@ internal sealed class ChannelRegistry(
             : throw new WalkieError(ErrorCodes.NotJoined, "join a channel first");
 
     /// <param name="address">The caller's address key, charged with the channels it creates and its wrong passcodes.</param>
-    public JoinResult Join(string connectionId, string address, JoinRequest request)
+    /// <param name="grown">
+    /// Ready media for a channel this join makes outgrow its own, after a <see cref="MediaMustGrowException"/>. The
+    /// registry owns it from here: it is closed unless the channel switches to it.
+    /// </param>
+    public JoinResult Join(string connectionId, string address, JoinRequest request, IChannelMedia? grown = null)
+    {
+        try
+        {
+            return JoinOrGrow(connectionId, address, request, ref grown);
+        }
+        finally
+        {
+            grown?.Close();
+        }
+    }
+
+    private JoinResult JoinOrGrow(string connectionId, string address, JoinRequest request, ref IChannelMedia? grown)
     {
         var channelName = ChannelInput.Channel(request.Channel);
         var name = ChannelInput.Name(request.Name);
@@ -58,9 +74,21 @@ internal sealed class ChannelRegistry(
             {
                 // Refuse before leaving the old channel: a failed join loses nothing.
                 CheckPasscode(existing, address, passcode);
-                if (existing.Count - (rejoining ? 1 : 0) >= existing.Media.MaxMembers)
+                var size = existing.Count - (rejoining ? 1 : 0) + 1;
+                var grownCap = media.GrownCap(existing.Media, size);
+                var cap = grownCap ?? existing.Media.MaxMembers;
+                if (size > cap)
                 {
-                    throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {existing.Media.MaxMembers} participants");
+                    throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {cap} participants");
+                }
+                if (grownCap is not null)
+                {
+                    if (grown is null)
+                    {
+                        throw new MediaMustGrowException(channelName);
+                    }
+                    existing.SwitchMedia(grown);
+                    grown = null;
                 }
             }
             else if (_channels.Count >= _options.MaxChannels)

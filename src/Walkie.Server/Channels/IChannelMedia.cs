@@ -26,6 +26,18 @@ internal interface IChannelMedia
 internal interface IChannelMediaFactory
 {
     IChannelMedia Create(string channel);
+
+    /// <summary>
+    /// The cap a channel with this media would have once it switched to carry this many members, or null when it keeps
+    /// its media. A switch needs media made ready first, outside any lock: see <see cref="MediaMustGrowException"/>.
+    /// </summary>
+    int? GrownCap(IChannelMedia current, int members);
+}
+
+/// <summary>A join would take a channel past its media's size: the caller makes the next media ready and joins again with it.</summary>
+internal sealed class MediaMustGrowException(string channel) : Exception($"{channel} needs new media first")
+{
+    public string Channel { get; } = channel;
 }
 
 /// <summary>Every member sends to every other; the server only relays their signals.</summary>
@@ -57,4 +69,6 @@ internal sealed class MeshMedia(int maxMembers) : IChannelMedia
 internal sealed class MeshMediaFactory(int maxMembers) : IChannelMediaFactory
 {
     public IChannelMedia Create(string channel) => new MeshMedia(maxMembers);
+
+    public int? GrownCap(IChannelMedia current, int members) => null;
 }

@@ -16,8 +16,7 @@ internal sealed class ChannelHub(ChannelRegistry channels, SfuSignaling sfu, Ice
     private readonly ChannelRegistry _channels = channels;
 
     public Task<JoinResult> Join(HubArgument request) =>
-        sfu.JoinedAsync(
-            Context.ConnectionId, _channels.Join(Context.ConnectionId, Address, HubArguments.Read<JoinRequest>(request)), Context.ConnectionAborted);
+        sfu.JoinAsync(Context.ConnectionId, Address, HubArguments.Read<JoinRequest>(request), Context.ConnectionAborted);
 
     /// <summary>SFU channels: publish our microphone to Janus with this offer; the answer is Janus's.</summary>
     public Task<SfuPublishResult> SfuPublish(HubArgument request) =>

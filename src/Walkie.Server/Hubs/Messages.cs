@@ -109,4 +109,5 @@ public interface IChannelClient
     Task FloorChanged(FloorChangedEvent floor);
     Task FloorGranted(FloorGrantedEvent grant);
     Task FloorRevoked(FloorRevokedEvent revoke);
+    Task MediaChanged(MediaInfo media);
 }

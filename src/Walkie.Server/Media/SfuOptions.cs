@@ -27,8 +27,9 @@ public sealed record SfuOptions
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(25);
 
     /// <summary>
-    /// Channels with more members than this go through Janus. Only 0 ("every channel") is supported yet: a channel keeps
-    /// the topology it started with, and switching a growing mesh over to Janus comes later.
+    /// Channels with more members than this go through Janus; 0 means every channel does. A channel starts as a mesh
+    /// and switches to Janus when a join would take it past this size, at most the mesh cap (MaxParticipantsPerChannel).
+    /// It stays on Janus until it empties: switching back would cut everyone's audio a second time for no gain.
     /// </summary>
     public int MeshLimit { get; init; }
 
@@ -50,7 +51,7 @@ public sealed record SfuOptions
         && (!Enabled
             || (Uri.TryCreate(JanusUrl, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
                 && AdminKey.Length >= 16
-                && MeshLimit == 0
+                && MeshLimit >= 0
                 && MaxMembers is >= 2 and <= 10_000
                 && (ApiSecret.Length == 0 || ApiSecret.Length >= 16)));
 }

@@ -6,13 +6,45 @@ using Walkie.Server.Signaling;
 namespace Walkie.Server.Media;
 
 /// <summary>What the hub's Sfu* methods do: check the caller and their SDP, and hand them to their channel's room.</summary>
-internal sealed class SfuSignaling(ChannelRegistry channels)
+internal sealed class SfuSignaling(ChannelRegistry channels, SfuRooms rooms)
 {
+    /// <summary>
+    /// Joins; a join that takes a mesh channel past the mesh limit first has Janus make the channel's room, off every
+    /// lock, and then joins again with it. When Janus cannot make it the join is refused and the mesh stays as it was.
+    /// </summary>
+    public async Task<JoinResult> JoinAsync(string connectionId, string address, JoinRequest request, CancellationToken cancellation)
+    {
+        JoinResult joined;
+        try
+        {
+            joined = channels.Join(connectionId, address, request);
+        }
+        catch (MediaMustGrowException grow)
+        {
+            var room = rooms.Prepare(grow.Channel);
+            try
+            {
+                await room.ReadyAsync(cancellation);
+            }
+            catch
+            {
+                room.Close();
+                throw;
+            }
+            joined = channels.Join(connectionId, address, request, room);
+            if (ReferenceEquals(channels.Find(connectionId).Channel.Media, room))
+            {
+                rooms.Adopted(room);
+            }
+        }
+        return await JoinedAsync(connectionId, joined, cancellation);
+    }
+
     /// <summary>
     /// A member of an SFU channel is only in once Janus has its room: when Janus cannot make it, the join is undone
     /// and refused, rather than leaving someone in a channel they can neither hear nor be heard in.
     /// </summary>
-    public async Task<JoinResult> JoinedAsync(string connectionId, JoinResult joined, CancellationToken cancellation)
+    private async Task<JoinResult> JoinedAsync(string connectionId, JoinResult joined, CancellationToken cancellation)
     {
         if (channels.Find(connectionId).Channel.Media is not SfuRoom room)
         {

@@ -25,7 +25,7 @@ public class OptionsTests
     }
 
     [Theory]
-    [InlineData("Walkie:Sfu:MeshLimit", "8")]
+    [InlineData("Walkie:Sfu:MeshLimit", "17")]
     [InlineData("Walkie:Sfu:MeshLimit", "-1")]
     [InlineData("Walkie:Sfu:MaxMembers", "1")]
     [InlineData("Walkie:Sfu:MaxMembers", "100000")]
@@ -47,9 +47,11 @@ public class OptionsTests
             ["Walkie:Sfu:JanusUrl"] = "ws://127.0.0.1:8188",
             ["Walkie:Sfu:AdminKey"] = "an-admin-key-of-16-chars-or-more",
             ["Walkie:Sfu:ApiSecret"] = "an-api-secret-of-16-chars-or-more",
+            ["Walkie:Sfu:MeshLimit"] = "16",
         });
         var sfu = server.Services.GetRequiredService<IOptions<WalkieOptions>>().Value.Sfu;
         Assert.Equal("ws://127.0.0.1:8188", sfu.JanusUrl);
+        Assert.Equal(16, sfu.MeshLimit);
         Assert.DoesNotContain("an-admin-key", sfu.ToString());
         Assert.DoesNotContain("an-api-secret", sfu.ToString());
     }

@@ -24,6 +24,7 @@ internal sealed class RecordingClients : IChannelClients
         public Task FloorChanged(FloorChangedEvent floor) => Record(nameof(FloorChanged), floor);
         public Task FloorGranted(FloorGrantedEvent grant) => Record(nameof(FloorGranted), grant);
         public Task FloorRevoked(FloorRevokedEvent revoke) => Record(nameof(FloorRevoked), revoke);
+        public Task MediaChanged(MediaInfo media) => Record(nameof(MediaChanged), media);
 
         private Task Record(string name, object body)
         {
