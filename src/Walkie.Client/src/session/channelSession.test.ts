@@ -132,6 +132,7 @@ async function joined(joinResult = snapshot()) {
   const store = new Store(initialState);
   const mic = microphone();
   const medias: FakeMedia[] = [];
+  const snapshots: JoinResult[] = [];
   const tones: string[] = [];
   const audio: string[] = [];
   let connection: FakeConnection | undefined;
@@ -139,7 +140,8 @@ async function joined(joinResult = snapshot()) {
     {
       store,
       connect: (callbacks) => (connection = new FakeConnection(callbacks, joinResult)),
-      createMedia: (_snapshot, link) => {
+      createMedia: (snapshot, link) => {
+        snapshots.push(snapshot);
         medias.push(new FakeMedia(link));
         return medias.at(-1)!;
       },
@@ -158,7 +160,7 @@ async function joined(joinResult = snapshot()) {
     mic.stream,
   );
   await session.join({ channel: 'ops', name: 'Alice' });
-  return { session, store, mic, medias, tones, audio, connection: connection!, media: () => medias.at(-1)! };
+  return { session, store, mic, medias, snapshots, tones, audio, connection: connection!, media: () => medias.at(-1)! };
 }
 
 async function talking() {
@@ -260,6 +262,36 @@ describe('ChannelSession', () => {
     expect(medias[0]!.calls.at(-1)).toBe('closeAll');
     expect(medias[1]!.calls).toContain('present:p-b,p-c');
     expect(store.state.away).toEqual([]);
+  });
+
+  it('MediaChanged swaps the media for the same seat: the members and the floor as they are now', async () => {
+    const { medias, snapshots, connection, store } = await joined();
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 4 });
+    connection.event('ParticipantAway', { id: bob.id });
+    connection.event('ParticipantJoined', carol);
+    connection.event('MediaChanged', { topology: 'sfu' });
+
+    expect(medias).toHaveLength(2);
+    expect(medias[0]!.calls.at(-1)).toBe('closeAll');
+    expect(snapshots[1]!.media).toEqual({ topology: 'sfu' });
+    expect(snapshots[1]!.self).toEqual(alice);
+    expect(medias[1]!.calls).toEqual(['track:mic', 'floor:p-b', 'present:p-c']);
+    // Nobody joined again: the connection only started and joined once, and the store kept what it showed.
+    expect(connection.calls).toEqual(['start', 'join:ops']);
+    expect(store.state.floor.holder).toEqual(bob);
+    expect(store.state.self).toEqual(alice);
+    // Older floors are still dropped after the swap.
+    connection.event('FloorChanged', { holder: carol, queue: [], seq: 3 });
+    expect(store.state.floor.holder).toEqual(bob);
+  });
+
+  it('a talker stays on air across a media change: the new media sends at once', async () => {
+    const { medias, connection, store, mic } = await talking();
+    connection.event('MediaChanged', { topology: 'sfu' });
+
+    expect(medias[1]!.calls).toEqual(['track:mic', 'floor:null', 'present:p-b', 'sending:true']);
+    expect(store.state.ptt.phase).toBe('talking');
+    expect(mic.track.enabled).toBe(true);
   });
 
   it('only the floor holder is audible, and the element is muted or not before it plays', async () => {

@@ -46,6 +46,8 @@ type ServerEvent = { [N in keyof ServerEvents]: { name: N; body: ServerEvents[N]
 export class ChannelSession {
   private readonly connection: SessionConnection;
   private media: MediaSession | null = null;
+  // The last join, with what changed since: a new media for the same seat starts from it.
+  private snapshot: JoinResult | null = null;
   private microphone: MediaStream | null = null;
   private transmitLimitMs = 0;
   // Answers and events can be handled out of order (an answer resolves in a microtask after events read in the same
@@ -137,8 +139,40 @@ export class ChannelSession {
   }
 
   private enter(snapshot: JoinResult): void {
-    this.media?.closeAll();
+    this.snapshot = snapshot;
     this.transmitLimitMs = snapshot.limits.transmitLimitMs;
+    this.floorSeq = snapshot.floor.seq ?? -1;
+    this.startMedia(snapshot);
+    this.store.update({
+      view: 'channel',
+      channel: snapshot.channel,
+      private: snapshot.private,
+      self: snapshot.self,
+      others: snapshot.participants,
+      away: snapshot.away,
+      floor: snapshot.floor,
+      ptt: this.microphone ? { phase: 'idle' } : { phase: 'listen-only' },
+    });
+  }
+
+  /**
+   * The channel now travels another way, without our leaving it: the new media starts from the channel as we show it
+   * now (members, floor), and if we are on air we stay on air, publishing at once on the new media.
+   */
+  private mediaChanged(media: JoinResult['media']): void {
+    if (!this.snapshot) {
+      return;
+    }
+    const { others, away, floor } = this.store.state;
+    this.snapshot = { ...this.snapshot, media, participants: others, away, floor };
+    this.startMedia(this.snapshot);
+    if (this.store.state.ptt.phase === 'talking') {
+      this.media?.setSending(true);
+    }
+  }
+
+  private startMedia(snapshot: JoinResult): void {
+    this.media?.closeAll();
     const signaling = this.connection;
     this.media = this.deps.createMedia(snapshot, {
       refreshIceServers: () => signaling.refreshIceServers(),
@@ -150,20 +184,9 @@ export class ChannelSession {
       sfuAnswer: (answer) => signaling.sfuAnswer(sfuDescription(answer)),
     });
     this.media.setTrack(this.microphone?.getAudioTracks()[0] ?? null);
-    this.floorSeq = snapshot.floor.seq ?? -1;
     this.playback.floor(snapshot.floor.holder?.id ?? null);
     this.media.floor(snapshot.floor.holder?.id ?? null);
     this.media.present(snapshot.participants.filter((p) => !snapshot.away.includes(p.id)).map((p) => p.id));
-    this.store.update({
-      view: 'channel',
-      channel: snapshot.channel,
-      private: snapshot.private,
-      self: snapshot.self,
-      others: snapshot.participants,
-      away: snapshot.away,
-      floor: snapshot.floor,
-      ptt: this.microphone ? { phase: 'idle' } : { phase: 'listen-only' },
-    });
   }
 
   private handleEvent(e: ServerEvent): void {
@@ -200,6 +223,9 @@ export class ChannelSession {
         break;
       case 'FloorRevoked':
         this.dispatch({ type: 'revoked', reason: e.body.reason });
+        break;
+      case 'MediaChanged':
+        this.mediaChanged(e.body);
         break;
     }
   }

@@ -34,6 +34,7 @@ const eventNames: (keyof ServerEvents)[] = [
   'FloorChanged',
   'FloorGranted',
   'FloorRevoked',
+  'MediaChanged',
 ];
 
 /** A connection attempt into a dead network can hang for minutes; give up on it and try again instead. */

@@ -94,6 +94,8 @@ export interface ServerEvents {
   FloorChanged: FloorInfo;
   FloorGranted: { expiresAt?: number };
   FloorRevoked: { reason: string };
+  /** The channel's audio travels another way from now on; the seat, the floor and the queue are unchanged. */
+  MediaChanged: { topology: 'mesh' | 'sfu' };
 }
 
 /** A refusal from the server: a stable machine code and a sentence for people. */
