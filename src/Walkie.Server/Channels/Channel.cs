@@ -58,6 +58,7 @@ internal sealed partial class Channel
         _log = log;
         _floor = new FloorControl(
             new FloorRules(options.TransmitLimit, options.FloorQueue, options.MaxFloorQueue, options.RekeyDelay), time, _lock);
+        media.Renewed += MediaRenewed;
     }
 
     public string Name { get; }
@@ -109,7 +110,9 @@ internal sealed partial class Channel
         lock (_lock)
         {
             var old = _media;
+            old.Renewed -= MediaRenewed;
             _media = media;
+            media.Renewed += MediaRenewed;
             foreach (var id in _members.Keys)
             {
                 media.MemberJoined(id);
@@ -119,6 +122,16 @@ internal sealed partial class Channel
             var changed = new MediaInfo(media.Topology);
             SendAll(OutboxSize.Small, c => c.MediaChanged(changed));
             LogSwitched(Name, media.Topology, _members.Count);
+        }
+    }
+
+    /// <summary>The media was rebuilt with the same topology: members present connect to it again, as after a switch.</summary>
+    private void MediaRenewed()
+    {
+        lock (_lock)
+        {
+            var renewed = new MediaInfo(_media.Topology);
+            SendAll(OutboxSize.Small, c => c.MediaChanged(renewed));
         }
     }
 

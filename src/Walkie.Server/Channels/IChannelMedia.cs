@@ -20,6 +20,12 @@ internal interface IChannelMedia
 
     /// <summary>The channel emptied and is gone.</summary>
     void Close();
+
+    /// <summary>
+    /// Raised, outside the channel's lock, when the media was rebuilt underneath the channel (Janus restarted): every
+    /// member's connections to it are dead, and they must connect again.
+    /// </summary>
+    event Action? Renewed;
 }
 
 /// <summary>Picks the media of each new channel.</summary>
@@ -63,6 +69,13 @@ internal sealed class MeshMedia(int maxMembers) : IChannelMedia
 
     public void Close()
     {
+    }
+
+    // Nothing sits between mesh members that could be rebuilt.
+    public event Action? Renewed
+    {
+        add { }
+        remove { }
     }
 }
 

@@ -14,6 +14,8 @@ internal sealed class JanusConnection(IOptions<WalkieOptions> options, TimeProvi
 
     public SfuOptions Options => options.Value.Sfu;
 
+    public TimeProvider Time => time;
+
     /// <summary>An open connection; fails with <see cref="JanusUnavailableException"/> when Janus cannot be reached.</summary>
     public async Task<JanusClient> GetAsync(CancellationToken cancellation)
     {

@@ -22,12 +22,14 @@ internal sealed partial class SfuRoom : IChannelMedia
 
     // One pending wake-up is enough: the loop always reconciles with the latest state.
     private readonly Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _ready = NewReady();
     private readonly JanusConnection _janus;
     private readonly ILogger _log;
     private readonly Action<SfuRoom> _finished;
     private string? _holder;
     private bool _closed;
+    private bool _lost;
     private JanusSession? _session;
     private VideoRoomHandle? _rooms;
     private StreamingHandle? _streams;
@@ -40,10 +42,15 @@ internal sealed partial class SfuRoom : IChannelMedia
         _janus = janus;
         _log = log;
         _finished = finished;
-        // Finished is observed by whoever waits on it; a room whose Janus never came up must not fault unobserved.
-        _ready.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
         Finished = Task.Run(RunAsync);
     }
+
+    /// <summary>First wait before trying Janus again after it was lost; each failed try doubles it, up to the last.</summary>
+    internal static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+
+    internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(4);
+
+    public event Action? Renewed;
 
     public string Channel { get; }
 
@@ -72,7 +79,12 @@ internal sealed partial class SfuRoom : IChannelMedia
     {
         try
         {
-            await _ready.Task.WaitAsync(_janus.Options.RequestTimeout * 4, cancellation);
+            Task ready;
+            lock (_lock)
+            {
+                ready = _ready.Task;
+            }
+            await ready.WaitAsync(_janus.Options.RequestTimeout * 4, cancellation);
         }
         catch (Exception e) when (e is JanusException or TimeoutException or ObjectDisposedException)
         {
@@ -122,6 +134,7 @@ internal sealed partial class SfuRoom : IChannelMedia
         {
             _closed = true;
         }
+        _stopping.Cancel();
         _wake.Writer.TryComplete();
     }
 
@@ -133,7 +146,7 @@ internal sealed partial class SfuRoom : IChannelMedia
         VideoRoomHandle? publisher = null;
         try
         {
-            publisher = await VideoRoomHandle.AttachAsync(_session!, cancellation);
+            publisher = await VideoRoomHandle.AttachAsync(_session ?? throw Unavailable(), cancellation);
             var id = await publisher.JoinAsPublisherAsync(RoomId, cancellation: cancellation);
             var answer = await publisher.PublishAsync(Jsep.Offer(offer), cancellation);
             VideoRoomHandle? replaced;
@@ -175,7 +188,7 @@ internal sealed partial class SfuRoom : IChannelMedia
         StreamingHandle? listener = null;
         try
         {
-            listener = await StreamingHandle.AttachAsync(_session!, cancellation);
+            listener = await StreamingHandle.AttachAsync(_session ?? throw Unavailable(), cancellation);
             var offer = await listener.WatchAsync(MountpointId, cancellation);
             StreamingHandle? replaced;
             lock (_lock)
@@ -252,7 +265,11 @@ internal sealed partial class SfuRoom : IChannelMedia
         // only once the channel closed and nothing is left unread.
         await foreach (var _ in _wake.Reader.ReadAllAsync())
         {
-            if (_ready.Task.IsCompletedSuccessfully)
+            if (TakeLost())
+            {
+                await RebuildAsync();
+            }
+            if (IsReady)
             {
                 await ForwardHolderAsync();
             }
@@ -261,15 +278,96 @@ internal sealed partial class SfuRoom : IChannelMedia
         _finished(this);
     }
 
-    private async Task CreateAsync()
+    private bool IsReady
     {
-        var client = await _janus.GetAsync(CancellationToken.None);
+        get { lock (_lock) { return _ready.Task.IsCompletedSuccessfully; } }
+    }
+
+    private bool TakeLost()
+    {
+        lock (_lock)
+        {
+            var lost = _lost && !_closed;
+            _lost = false;
+            return lost;
+        }
+    }
+
+    /// <summary>
+    /// Janus went away, and with it the room, the mountpoint and every member's handle. The floor stays as it is:
+    /// once Janus answers again the room and mountpoint are made again under the same ids, members are told to
+    /// connect again, and the holder is forwarded as soon as they have published.
+    /// </summary>
+    private async Task RebuildAsync()
+    {
+        lock (_lock)
+        {
+            foreach (var member in _members.Values)
+            {
+                member.Publisher = null;
+                member.Listener = null;
+                member.Mid = null;
+            }
+            _forwarding = null;
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = NewReady();
+            }
+        }
+        LogLost(Channel);
+        var delay = FirstRetry;
+        while (true)
+        {
+            await DropSessionAsync();
+            try
+            {
+                await CreateAsync(_stopping.Token);
+                break;
+            }
+            catch (Exception e) when (e is JanusException or OperationCanceledException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                LogRetry(Channel, delay, e.Message);
+            }
+            try
+            {
+                await Task.Delay(delay, _janus.Time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            delay = delay * 2 < LastRetry ? delay * 2 : LastRetry;
+        }
+        lock (_lock)
+        {
+            _ready.TrySetResult();
+        }
+        Renewed?.Invoke();
+    }
+
+    private async Task DropSessionAsync()
+    {
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.DisposeAsync();
+        }
+    }
+
+    private async Task CreateAsync(CancellationToken cancellation = default)
+    {
+        var client = await _janus.GetAsync(cancellation);
         _session = await client.CreateSessionAsync();
         _rooms = await VideoRoomHandle.AttachAsync(_session);
         _streams = await StreamingHandle.AttachAsync(_session);
         await _rooms.CreateRoomAsync(RoomId, Secret, publishers: _janus.Options.MaxMembers);
         _port = await _streams.CreateMountpointAsync(MountpointId, Secret);
         LogCreated(Channel, RoomId, MountpointId);
+        _ = WatchAsync(client);
     }
 
     /// <summary>
@@ -326,6 +424,33 @@ internal sealed partial class SfuRoom : IChannelMedia
         }
     }
 
+    /// <summary>Stops watching once the room closes, so a long-lived connection does not keep every old room alive.</summary>
+    private async Task WatchAsync(JanusClient client)
+    {
+        try
+        {
+            await client.Closed.WaitAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        Lost();
+    }
+
+    private void Lost()
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _lost = true;
+        }
+        _wake.Writer.TryWrite(true);
+    }
+
     private async Task DestroyAsync()
     {
         if (_session is null)
@@ -334,7 +459,7 @@ internal sealed partial class SfuRoom : IChannelMedia
         }
         try
         {
-            if (_rooms is not null && _ready.Task.IsCompletedSuccessfully)
+            if (_rooms is not null && IsReady)
             {
                 await _rooms.DestroyRoomAsync(RoomId, Secret);
                 await _streams!.DestroyMountpointAsync(MountpointId, Secret);
@@ -368,6 +493,14 @@ internal sealed partial class SfuRoom : IChannelMedia
         }
     }
 
+    private static TaskCompletionSource NewReady()
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Observed by whoever waits on it; a room whose Janus never came up must not fault unobserved.
+        ready.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        return ready;
+    }
+
     private static WalkieError Unavailable() =>
         new(ErrorCodes.SfuUnavailable, "the media server for large channels cannot be reached; try again later");
 
@@ -392,6 +525,12 @@ internal sealed partial class SfuRoom : IChannelMedia
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Janus {Request} for {Channel} failed: {Reason}")]
     private partial void LogJanusFailed(string channel, string request, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Janus went away: {Channel} waits for it to make its room again")]
+    private partial void LogLost(string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Janus cannot make the room of {Channel} yet; trying again in {Delay}: {Reason}")]
+    private partial void LogRetry(string channel, TimeSpan delay, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding in {Channel}: {Step} failed: {Reason}")]
     private partial void LogForwardFailed(string channel, string step, string reason);

@@ -44,6 +44,12 @@ public class ChannelGrowthTests
         public void MemberLeft(string participantId) => Calls.Add($"left:{participantId}");
 
         public void Close() => Calls.Add("close");
+
+        public event Action? Renewed
+        {
+            add { }
+            remove { }
+        }
     }
 
     private (ChannelRegistry Registry, GrowingFactory Factory) NewRegistry()

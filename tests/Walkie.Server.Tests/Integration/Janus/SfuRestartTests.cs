@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+using Walkie.Server.Media;
+using Walkie.Server.Media.Janus;
+using Walkie.Server.Tests.Infrastructure;
+
+namespace Walkie.Server.Tests.Integration.Janus;
+
+/// <summary>Janus restarting under live SFU channels: each gets its room back, and its members and floor carry on.</summary>
+public class SfuRestartTests
+{
+    [Fact]
+    public async Task AfterJanusRestartsTheRoomIsMadeAgainMembersAreToldAndTheHolderIsForwardedAgain()
+    {
+        await using var own = await JanusServer.StartAsync();
+        await using var server = await RunningServer.StartAsync(new()
+        {
+            ["Walkie:Sfu:JanusUrl"] = own.Url.ToString(),
+            ["Walkie:Sfu:AdminKey"] = JanusServer.AdminKey,
+            ["Walkie:Sfu:ApiSecret"] = JanusServer.ApiSecret,
+            ["Walkie:Sfu:MeshLimit"] = "0",
+        });
+        await using var ann = await server.JoinAsync("restart", "Ann");
+        await using var bob = await server.JoinAsync("restart", "Bob");
+        var room = server.Services.GetRequiredService<SfuRooms>().Find("restart") ?? throw new InvalidOperationException("no room");
+        await ann.InvokeAsync("SfuPublish", new { offer = new { type = "offer", sdp = JanusTesting.BrowserOffer().Sdp } });
+        await ann.InvokeAsync("RequestFloor", new { });
+        await Eventually.Holds(() => Task.FromResult(room.Forwarding == ann.Id), "Ann to be forwarded");
+
+        own.Kill();
+        await Eventually.Holds(() => Task.FromResult(room.Forwarding is null), "the lost forward to be dropped");
+        await own.RestartAsync();
+
+        foreach (var member in new[] { ann, bob })
+        {
+            Assert.Equal("sfu", (await member.NextAsync("MediaChanged")).GetProperty("topology").GetString());
+        }
+        // The same room, made again: Janus knows its ids, and nobody left the channel or lost the floor.
+        Assert.Same(room, server.Services.GetRequiredService<SfuRooms>().Find("restart"));
+        await using var probe = await JanusTesting.ConnectAsync(own.Options());
+        await using var session = await probe.CreateSessionAsync();
+        Assert.True(await (await VideoRoomHandle.AttachAsync(session)).JoinAsPublisherAsync(room.RoomId) > 0);
+        Assert.Equal("offer", (await (await StreamingHandle.AttachAsync(session)).WatchAsync(room.MountpointId)).Type);
+        var floor = await bob.InvokeAsync("ReleaseFloor", new { });
+        Assert.Equal(ann.Id, floor.GetProperty("holder").GetProperty("id").GetString());
+
+        await ann.InvokeAsync("SfuPublish", new { offer = new { type = "offer", sdp = JanusTesting.BrowserOffer().Sdp } });
+        await Eventually.Holds(() => Task.FromResult(room.Forwarding == ann.Id), "Ann to be forwarded again");
+        await bob.InvokeAsync("SfuListen", new { });
+    }
+}
