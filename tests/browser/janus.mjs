@@ -75,33 +75,44 @@ admin: { admin_ws = false, admin_wss = false }
   writeFileSync(join(dir, 'janus.plugin.videoroom.jcfg'), `general: { admin_key = "${JANUS_ADMIN_KEY}", lock_rtp_forward = true }\n`);
   writeFileSync(join(dir, 'janus.plugin.streaming.jcfg'), `general: { admin_key = "${JANUS_ADMIN_KEY}" }\n`);
 
-  const child = spawn('janus', ['-F', dir, '-o', '-N', '-L', log], { stdio: 'ignore' });
+  let child = null;
   // A test run that ends abruptly must not leave Janus behind.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => child?.kill('SIGKILL');
   process.once('exit', killOnExit);
   const tail = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-30).join('\n') : '(no log)');
   const url = `ws://127.0.0.1:${port}`;
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null) {
+  /** Kills Janus at once, as a crash would: it forgets every session, room and mountpoint. */
+  const kill = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
       child.kill('SIGKILL');
-      await once(child, 'exit');
+      await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
   };
-  try {
+  const launch = async () => {
+    const started = spawn('janus', ['-F', dir, '-o', '-N', '-L', log], { stdio: 'ignore' });
+    child = started;
     await waitFor(
       async () => {
-        if (child.exitCode !== null) {
-          throw new Error(`janus exited with ${child.exitCode}:\n${tail()}`);
+        if (started.exitCode !== null) {
+          throw new Error(`janus exited with ${started.exitCode}:\n${tail()}`);
         }
         return answersPing(url);
       },
       { timeout: 15000, interval: 100, message: 'Janus to answer a ping' },
     );
+  };
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    await kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, adminKey: JANUS_ADMIN_KEY, log: tail, stop };
+  /** `kill()` then `launch()` gives a restart on the same port, with the same configuration. */
+  return { url, adminKey: JANUS_ADMIN_KEY, log: tail, stop, kill, launch };
 }
