@@ -529,7 +529,7 @@ internal sealed partial class SfuRoom : IChannelMedia
     [LoggerMessage(Level = LogLevel.Warning, Message = "Janus went away: {Channel} waits for it to make its room again")]
     private partial void LogLost(string channel);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Janus cannot make the room of {Channel} yet; trying again in {Delay}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Janus cannot make the room of {Channel} yet; trying again in {Delay}: {Reason}")]
     private partial void LogRetry(string channel, TimeSpan delay, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding in {Channel}: {Step} failed: {Reason}")]
