@@ -74,9 +74,12 @@ describe('large channels: audio through Janus, the server forwards only the floo
     await release(talker);
     await Promise.all(listeners.map((l) => l.page.getByText('Channel clear').waitFor({ timeout: 3000 })));
     // Packets already in flight may still land; after that the line must be silent.
-    await Promise.all(listeners.map((l) => energyOver(l, 300)));
-    const after = await Promise.all(listeners.map((l) => energyOver(l, 1500)));
-    after.forEach((energy, i) => assert.ok(energy < SILENT, `${listeners[i].name} still heard ${talker.name} after the release: ${energy}`));
+    // Through Janus the last packets of a talk can land a few hundred ms after "Channel clear" on a loaded machine, so
+    // this waits for a silent window rather than asserting the first one; a forward that outlived the floor carries
+    // the whole tone and never gives one.
+    await Promise.all(listeners.map((l) => waitFor(async () => (await energyOver(l, 1500)) < SILENT, {
+      timeout: 6000, message: `${l.name} to hear nothing once ${talker.name} let go`,
+    })));
   };
 
   test('three members: each talks in turn, the other two hear it, and silence follows the release', async () => {

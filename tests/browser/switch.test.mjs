@@ -52,9 +52,12 @@ describe('a mesh channel that grows past Sfu:MeshLimit moves to Janus without an
     await Promise.all(listeners.map((l, i) => waitHears(l, baselines[i], 5000)));
     await release(talker);
     await Promise.all(listeners.map((l) => l.page.getByText('Channel clear').waitFor({ timeout: 3000 })));
-    await Promise.all(listeners.map((l) => energyOver(l, 300)));
-    const after = await Promise.all(listeners.map((l) => energyOver(l, 1500)));
-    after.forEach((energy, i) => assert.ok(energy < SILENT, `${listeners[i].name} still heard ${talker.name} after the release: ${energy}`));
+    // Through Janus the last packets of a talk can land a few hundred ms after "Channel clear" on a loaded machine, so
+    // this waits for a silent window rather than asserting the first one; a forward that outlived the floor carries
+    // the whole tone and never gives one.
+    await Promise.all(listeners.map((l) => waitFor(async () => (await energyOver(l, 1500)) < SILENT, {
+      timeout: 6000, message: `${l.name} to hear nothing once ${talker.name} let go`,
+    })));
   };
 
   test('A and B talk in a mesh; C joins while A talks; A stays on air through Janus, then each is heard in turn', async () => {
