@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { freePort, waitFor } from './harness.mjs';
+import { energyOver, freePort, inboundEnergy, press, release, SILENT, startServer, waitFor, waitHears } from './harness.mjs';
 
 export const JANUS_ADMIN_KEY = 'browser-admin-key-5e81c0d2b7a4';
 
@@ -115,4 +115,32 @@ admin: { admin_ws = false, admin_wss = false }
   }
   /** `kill()` then `launch()` gives a restart on the same port, with the same configuration. */
   return { url, adminKey: JANUS_ADMIN_KEY, log: tail, stop, kill, launch };
+}
+
+/** Janus and a Walkie wired to it; channels of more than `meshLimit` members go through Janus. */
+export async function startSfuServer({ meshLimit }) {
+  const janus = await startJanus();
+  const server = await startServer({
+    settings: { 'Sfu:JanusUrl': janus.url, 'Sfu:AdminKey': janus.adminKey, 'Sfu:MeshLimit': meshLimit },
+  });
+  return { janus, server, stop: async () => {
+    await server.stop();
+    await janus.stop();
+  } };
+}
+
+/** The talker presses, every listener sees it and hears it; after the release they see the channel clear and hear nothing. */
+export async function talkHeardBy(talker, listeners) {
+  const baselines = await Promise.all(listeners.map((l) => inboundEnergy(l.page)));
+  await press(talker);
+  await Promise.all(listeners.map((l) => l.page.getByText(`${talker.name} is talking`).waitFor({ timeout: 3000 })));
+  await Promise.all(listeners.map((l, i) => waitHears(l, baselines[i], 5000)));
+  await release(talker);
+  await Promise.all(listeners.map((l) => l.page.getByText('Channel clear').waitFor({ timeout: 3000 })));
+  // Through Janus the last packets of a talk can land a few hundred ms after "Channel clear" on a loaded machine, so
+  // this waits for a silent window rather than asserting the first one; a forward that outlived the floor carries
+  // the whole tone and never gives one.
+  await Promise.all(listeners.map((l) => waitFor(async () => (await energyOver(l, 1500)) < SILENT, {
+    timeout: 6000, message: `${l.name} to hear nothing once ${talker.name} let go`,
+  })));
 }

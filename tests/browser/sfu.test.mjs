@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  energyOver, inboundEnergy, launchBrowser, openUser, press, release, SILENT, startServer, waitConnected, waitFor, waitHears,
+  energyOver, inboundEnergy, launchBrowser, openUser, press, release, SILENT, waitConnected, waitFor, waitHears,
 } from './harness.mjs';
-import { startJanus } from './janus.mjs';
+import { startSfuServer, talkHeardBy } from './janus.mjs';
 
 // A modified client whose microphone stays on the wire whatever the app does: its publisher always carries the real
 // microphone track, and the track can never be disabled. Only the server can keep it from being heard.
@@ -37,24 +37,21 @@ function packetsSent(page) {
 }
 
 describe('large channels: audio through Janus, the server forwards only the floor holder', () => {
-  let janus;
   let server;
+  let stack;
   let browser;
   const users = [];
 
   before(async () => {
-    janus = await startJanus();
-    server = await startServer({
-      settings: { 'Sfu:JanusUrl': janus.url, 'Sfu:AdminKey': janus.adminKey, 'Sfu:MeshLimit': 0 },
-    });
+    stack = await startSfuServer({ meshLimit: 0 });
+    ({ server } = stack);
     browser = await launchBrowser();
   });
 
   after(async () => {
     await Promise.all(users.map((u) => u.context.close().catch(() => {})));
     await browser?.close();
-    await server?.stop();
-    await janus?.stop();
+    await stack?.stop();
   });
 
   // Each member has two connections to Janus, whoever else is in the channel: the publisher and the listener.
@@ -65,22 +62,6 @@ describe('large channels: audio through Janus, the server forwards only the floo
     return user;
   };
 
-  /** The talker presses, every listener sees it and hears it; after the release they see the channel clear and hear nothing. */
-  const talkHeardBy = async (talker, listeners) => {
-    const baselines = await Promise.all(listeners.map((l) => inboundEnergy(l.page)));
-    await press(talker);
-    await Promise.all(listeners.map((l) => l.page.getByText(`${talker.name} is talking`).waitFor({ timeout: 3000 })));
-    await Promise.all(listeners.map((l, i) => waitHears(l, baselines[i], 5000)));
-    await release(talker);
-    await Promise.all(listeners.map((l) => l.page.getByText('Channel clear').waitFor({ timeout: 3000 })));
-    // Packets already in flight may still land; after that the line must be silent.
-    // Through Janus the last packets of a talk can land a few hundred ms after "Channel clear" on a loaded machine, so
-    // this waits for a silent window rather than asserting the first one; a forward that outlived the floor carries
-    // the whole tone and never gives one.
-    await Promise.all(listeners.map((l) => waitFor(async () => (await energyOver(l, 1500)) < SILENT, {
-      timeout: 6000, message: `${l.name} to hear nothing once ${talker.name} let go`,
-    })));
-  };
 
   test('three members: each talks in turn, the other two hear it, and silence follows the release', async () => {
     const a = await join('A', 'big');

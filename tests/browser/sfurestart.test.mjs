@@ -1,29 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  energyOver, inboundEnergy, launchBrowser, openUser, press, release, selfId, SILENT, startServer, waitConnected, waitFor, waitHears,
+  energyOver, inboundEnergy, launchBrowser, openUser, press, release, selfId, SILENT, waitConnected, waitFor, waitHears,
 } from './harness.mjs';
-import { startJanus } from './janus.mjs';
+import { startSfuServer } from './janus.mjs';
 
 describe('Janus restarting under a live SFU channel', () => {
   let janus;
   let server;
+  let stack;
   let browser;
   const users = [];
 
   before(async () => {
-    janus = await startJanus();
-    server = await startServer({
-      settings: { 'Sfu:JanusUrl': janus.url, 'Sfu:AdminKey': janus.adminKey, 'Sfu:MeshLimit': 0 },
-    });
+    stack = await startSfuServer({ meshLimit: 0 });
+    ({ janus, server } = stack);
     browser = await launchBrowser();
   });
 
   after(async () => {
     await Promise.all(users.map((u) => u.context.close().catch(() => {})));
     await browser?.close();
-    await server?.stop();
-    await janus?.stop();
+    await stack?.stop();
   });
 
   const join = async (name, channel) => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  energyOver, inboundEnergy, launchBrowser, openUser, press, release, SILENT, startServer, waitConnected, waitFor, waitHears,
+  inboundEnergy, launchBrowser, openUser, press, release, waitConnected, waitFor, waitHears,
 } from './harness.mjs';
-import { startJanus } from './janus.mjs';
+import { startSfuServer, talkHeardBy } from './janus.mjs';
 
 /** Every participant id this page lists, its own included. */
 function listedIds(user) {
@@ -11,24 +11,21 @@ function listedIds(user) {
 }
 
 describe('a mesh channel that grows past Sfu:MeshLimit moves to Janus without anyone leaving', () => {
-  let janus;
   let server;
+  let stack;
   let browser;
   const users = [];
 
   before(async () => {
-    janus = await startJanus();
-    server = await startServer({
-      settings: { 'Sfu:JanusUrl': janus.url, 'Sfu:AdminKey': janus.adminKey, 'Sfu:MeshLimit': 2 },
-    });
+    stack = await startSfuServer({ meshLimit: 2 });
+    ({ server } = stack);
     browser = await launchBrowser();
   });
 
   after(async () => {
     await Promise.all(users.map((u) => u.context.close().catch(() => {})));
     await browser?.close();
-    await server?.stop();
-    await janus?.stop();
+    await stack?.stop();
   });
 
   const join = async (name, channel) => {
@@ -45,20 +42,6 @@ describe('a mesh channel that grows past Sfu:MeshLimit moves to Janus without an
       { timeout: 10000, message: `${user.name} to move from the mesh to Janus` },
     );
 
-  const talkHeardBy = async (talker, listeners) => {
-    const baselines = await Promise.all(listeners.map((l) => inboundEnergy(l.page)));
-    await press(talker);
-    await Promise.all(listeners.map((l) => l.page.getByText(`${talker.name} is talking`).waitFor({ timeout: 3000 })));
-    await Promise.all(listeners.map((l, i) => waitHears(l, baselines[i], 5000)));
-    await release(talker);
-    await Promise.all(listeners.map((l) => l.page.getByText('Channel clear').waitFor({ timeout: 3000 })));
-    // Through Janus the last packets of a talk can land a few hundred ms after "Channel clear" on a loaded machine, so
-    // this waits for a silent window rather than asserting the first one; a forward that outlived the floor carries
-    // the whole tone and never gives one.
-    await Promise.all(listeners.map((l) => waitFor(async () => (await energyOver(l, 1500)) < SILENT, {
-      timeout: 6000, message: `${l.name} to hear nothing once ${talker.name} let go`,
-    })));
-  };
 
   test('A and B talk in a mesh; C joins while A talks; A stays on air through Janus, then each is heard in turn', async () => {
     const a = await join('A', 'grow');
