@@ -43,6 +43,10 @@ describe('Janus restarting under a live SFU channel', () => {
     await waitHears(b, await inboundEnergy(b.page), 5000);
 
     await janus.kill();
+    // Both people are told that voice is down, not left wondering why nobody answers.
+    const killed = Date.now();
+    await Promise.all([a, b].map((u) => u.page.getByText('Voice is down').waitFor({ timeout: 3000 })));
+    console.log(`both pages said voice is down ${Date.now() - killed} ms after Janus died`);
     // Long enough for both pages to lose Janus: nothing is heard through a dead server.
     await new Promise((r) => setTimeout(r, 1000));
     const down = await inboundEnergy(b.page);
@@ -54,6 +58,7 @@ describe('Janus restarting under a live SFU channel', () => {
     console.log(`Janus back up in ${up} ms; B heard A again ${heard} ms after the restart began`);
     assert.ok(heard - up < 8000, `B heard A only ${heard - up} ms after Janus answered again`);
     await a.page.getByText('On air').waitFor({ timeout: 1000 });
+    await Promise.all([a, b].map((u) => u.page.getByText('Voice is down').waitFor({ state: 'detached', timeout: 3000 })));
     assert.ok((await connected(a)) >= 2 && (await connected(b)) >= 2, 'both pages should be connected to the new Janus');
 
     await release(a);

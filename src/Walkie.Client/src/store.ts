@@ -23,6 +23,8 @@ export interface AppState {
   /** Others whose connection dropped: still in the channel for the resume grace, not reachable. */
   away: string[];
   floor: FloorInfo;
+  /** 'interrupted': the server's media server went away; nobody hears anybody until the server says it is back. */
+  audio: 'ok' | 'interrupted';
   ptt: PttState;
   mic: MicState;
   /** False on a plain-HTTP page other than localhost: browsers then offer no microphone at all. */
@@ -45,6 +47,7 @@ export const initialState: AppState = {
   others: [],
   away: [],
   floor: { holder: null, queue: [] },
+  audio: 'ok',
   ptt: { phase: 'idle' },
   mic: 'unknown',
   secure: true,

@@ -58,6 +58,7 @@ internal sealed partial class Channel
         _log = log;
         _floor = new FloorControl(
             new FloorRules(options.TransmitLimit, options.FloorQueue, options.MaxFloorQueue, options.RekeyDelay), time, _lock);
+        media.Interrupted += MediaInterrupted;
         media.Renewed += MediaRenewed;
     }
 
@@ -110,8 +111,10 @@ internal sealed partial class Channel
         lock (_lock)
         {
             var old = _media;
+            old.Interrupted -= MediaInterrupted;
             old.Renewed -= MediaRenewed;
             _media = media;
+            media.Interrupted += MediaInterrupted;
             media.Renewed += MediaRenewed;
             foreach (var id in _members.Keys)
             {
@@ -122,6 +125,17 @@ internal sealed partial class Channel
             var changed = new MediaInfo(media.Topology);
             SendAll(OutboxSize.Small, c => c.MediaChanged(changed));
             LogSwitched(Name, media.Topology, _members.Count);
+        }
+    }
+
+    /// <summary>The media went away: members present learn that nobody hears anybody until it is renewed.</summary>
+    private void MediaInterrupted()
+    {
+        lock (_lock)
+        {
+            var interrupted = new MediaInfo(_media.Topology);
+            SendAll(OutboxSize.Small, c => c.MediaInterrupted(interrupted));
+            LogMediaInterrupted(Name, _members.Count);
         }
     }
 
@@ -388,6 +402,9 @@ internal sealed partial class Channel
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Channel} switched to {Topology} with {Count} members")]
     private partial void LogSwitched(string channel, string topology, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Channel} lost its media; {Count} members told")]
+    private partial void LogMediaInterrupted(string channel, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} is away from {Channel}")]
     private partial void LogAway(string participant, string channel);

@@ -22,6 +22,12 @@ internal interface IChannelMedia
     void Close();
 
     /// <summary>
+    /// Raised, outside the channel's lock, when the media went away underneath the channel (Janus died): nobody hears
+    /// anybody until <see cref="Renewed"/>. The floor is kept meanwhile.
+    /// </summary>
+    event Action? Interrupted;
+
+    /// <summary>
     /// Raised, outside the channel's lock, when the media was rebuilt underneath the channel (Janus restarted): every
     /// member's connections to it are dead, and they must connect again.
     /// </summary>
@@ -71,7 +77,13 @@ internal sealed class MeshMedia(int maxMembers) : IChannelMedia
     {
     }
 
-    // Nothing sits between mesh members that could be rebuilt.
+    // Nothing sits between mesh members that could go away or be rebuilt.
+    public event Action? Interrupted
+    {
+        add { }
+        remove { }
+    }
+
     public event Action? Renewed
     {
         add { }

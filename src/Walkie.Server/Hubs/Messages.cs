@@ -110,4 +110,5 @@ public interface IChannelClient
     Task FloorGranted(FloorGrantedEvent grant);
     Task FloorRevoked(FloorRevokedEvent revoke);
     Task MediaChanged(MediaInfo media);
+    Task MediaInterrupted(MediaInfo media);
 }

@@ -50,6 +50,8 @@ internal sealed partial class SfuRoom : IChannelMedia
 
     internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(4);
 
+    public event Action? Interrupted;
+
     public event Action? Renewed;
 
     public string Channel { get; }
@@ -448,6 +450,9 @@ internal sealed partial class SfuRoom : IChannelMedia
             }
             _lost = true;
         }
+        // Told here rather than from the loop, which may still be waiting on a request to the dead Janus; a room
+        // watches only a Janus it was made on, so this comes once per loss and always before the Renewed that ends it.
+        Interrupted?.Invoke();
         _wake.Writer.TryWrite(true);
     }
 

@@ -10,7 +10,7 @@ namespace Walkie.Server.Tests.Infrastructure;
 internal sealed class TestClient : IAsyncDisposable
 {
     public static readonly string[] EventNames =
-        ["ParticipantJoined", "ParticipantLeft", "ParticipantAway", "Signal", "FloorChanged", "FloorGranted", "FloorRevoked", "ServerClosing", "MediaChanged"];
+        ["ParticipantJoined", "ParticipantLeft", "ParticipantAway", "Signal", "FloorChanged", "FloorGranted", "FloorRevoked", "ServerClosing", "MediaChanged", "MediaInterrupted"];
 
     private readonly ConcurrentDictionary<string, Channel<JsonElement>> _events = new();
 

@@ -45,6 +45,12 @@ public class ChannelGrowthTests
 
         public void Close() => Calls.Add("close");
 
+        public event Action? Interrupted
+        {
+            add { }
+            remove { }
+        }
+
         public event Action? Renewed
         {
             add { }

@@ -25,6 +25,7 @@ internal sealed class RecordingClients : IChannelClients
         public Task FloorGranted(FloorGrantedEvent grant) => Record(nameof(FloorGranted), grant);
         public Task FloorRevoked(FloorRevokedEvent revoke) => Record(nameof(FloorRevoked), revoke);
         public Task MediaChanged(MediaInfo media) => Record(nameof(MediaChanged), media);
+        public Task MediaInterrupted(MediaInfo media) => Record(nameof(MediaInterrupted), media);
 
         private Task Record(string name, object body)
         {

@@ -285,6 +285,22 @@ describe('ChannelSession', () => {
     expect(store.state.floor.holder).toEqual(bob);
   });
 
+  it('MediaInterrupted closes the dead media and says voice is down until the next MediaChanged', async () => {
+    const { medias, connection, store } = await joined();
+    connection.event('FloorChanged', { holder: bob, queue: [], seq: 4 });
+    connection.event('MediaInterrupted', { topology: 'sfu' });
+
+    expect(medias[0]!.calls.at(-1)).toBe('closeAll');
+    expect(store.state.audio).toBe('interrupted');
+    // The floor is the server's and outlives the media server: still shown as it was.
+    expect(store.state.floor.holder).toEqual(bob);
+
+    connection.event('MediaChanged', { topology: 'sfu' });
+    expect(medias).toHaveLength(2);
+    expect(medias[1]!.calls).toEqual(['track:mic', 'floor:p-b', 'present:p-b']);
+    expect(store.state.audio).toBe('ok');
+  });
+
   it('a talker stays on air across a media change: the new media sends at once', async () => {
     const { medias, connection, store, mic } = await talking();
     connection.event('MediaChanged', { topology: 'sfu' });

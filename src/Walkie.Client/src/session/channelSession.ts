@@ -187,6 +187,7 @@ export class ChannelSession {
     this.playback.floor(snapshot.floor.holder?.id ?? null);
     this.media.floor(snapshot.floor.holder?.id ?? null);
     this.media.present(snapshot.participants.filter((p) => !snapshot.away.includes(p.id)).map((p) => p.id));
+    this.store.update({ audio: 'ok' });
   }
 
   private handleEvent(e: ServerEvent): void {
@@ -226,6 +227,12 @@ export class ChannelSession {
         break;
       case 'MediaChanged':
         this.mediaChanged(e.body);
+        break;
+      case 'MediaInterrupted':
+        // What we had with the media server died with it; the server rebuilds the channel there and says so.
+        this.media?.closeAll();
+        this.media = null;
+        this.store.update({ audio: 'interrupted' });
         break;
     }
   }

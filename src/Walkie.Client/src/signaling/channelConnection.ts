@@ -35,6 +35,7 @@ const eventNames: (keyof ServerEvents)[] = [
   'FloorGranted',
   'FloorRevoked',
   'MediaChanged',
+  'MediaInterrupted',
 ];
 
 /** A connection attempt into a dead network can hang for minutes; give up on it and try again instead. */

@@ -96,6 +96,8 @@ export interface ServerEvents {
   FloorRevoked: { reason: string };
   /** The channel's audio travels another way from now on; the seat, the floor and the queue are unchanged. */
   MediaChanged: { topology: 'mesh' | 'sfu' };
+  /** The server lost its media server: no audio reaches anyone until a MediaChanged says it is back. */
+  MediaInterrupted: { topology: 'mesh' | 'sfu' };
 }
 
 /** A refusal from the server: a stable machine code and a sentence for people. */

@@ -116,8 +116,12 @@ export class View {
       restarting: 'The server is restarting… You are off the air until it is back.',
       gone: 'Disconnected: the server cannot be reached. Reload to try again.',
     }[s.connection];
-    setText(this.status, s.connection === 'connected' ? `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here` : connection);
-    this.status.dataset['state'] = s.connection;
+    const here = `${connection} · ${people} ${people === 1 ? 'person' : 'people'} here`;
+    const voiceDown = s.connection === 'connected' && s.audio === 'interrupted';
+    setText(this.status, voiceDown
+      ? `${here} · Voice is down: the server is reconnecting its media server. Nobody hears anybody until it is back.`
+      : s.connection === 'connected' ? here : connection);
+    this.status.dataset['state'] = voiceDown ? 'voice-down' : s.connection;
     this.reload.hidden = s.connection !== 'gone';
 
     const holder = s.floor.holder;

@@ -9,7 +9,7 @@ namespace Walkie.Server.Tests.Integration.Janus;
 public class SfuRestartTests
 {
     [Fact]
-    public async Task AfterJanusRestartsTheRoomIsMadeAgainMembersAreToldAndTheHolderIsForwardedAgain()
+    public async Task MembersAreToldWhenJanusDiesAndAfterItRestartsTheRoomIsMadeAgainAndTheHolderIsForwardedAgain()
     {
         await using var own = await JanusServer.StartAsync();
         await using var server = await RunningServer.StartAsync(new()
@@ -27,7 +27,13 @@ public class SfuRestartTests
         await Eventually.Holds(() => Task.FromResult(room.Forwarding == ann.Id), "Ann to be forwarded");
 
         own.Kill();
+        // Told while Janus is still down, not only once it is back.
+        foreach (var member in new[] { ann, bob })
+        {
+            Assert.Equal("sfu", (await member.NextAsync("MediaInterrupted")).GetProperty("topology").GetString());
+        }
         await Eventually.Holds(() => Task.FromResult(room.Forwarding is null), "the lost forward to be dropped");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bob.NextAsync("MediaChanged", _ => true, TimeSpan.FromMilliseconds(300)));
         await own.RestartAsync();
 
         foreach (var member in new[] { ann, bob })
