@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
@@ -28,10 +27,17 @@ internal sealed class ChannelRegistry(
     private readonly Dictionary<string, Channel> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Membership> _byConnection = new(StringComparer.Ordinal);
     private readonly WalkieOptions _options = options.Value;
+    private readonly ChannelAdmission _admission = new(addresses, media);
 
     public int ChannelCount
     {
         get { lock (_gate) { return _channels.Count; } }
+    }
+
+    /// <summary>The channel of this name, while it has members.</summary>
+    public Channel? Named(string channel)
+    {
+        lock (_gate) { return _channels.GetValueOrDefault(channel); }
     }
 
     public Membership Find(string connectionId) =>
@@ -73,15 +79,8 @@ internal sealed class ChannelRegistry(
             if (_channels.TryGetValue(channelName, out var existing))
             {
                 // Refuse before leaving the old channel: a failed join loses nothing.
-                CheckPasscode(existing, address, passcode);
-                var size = existing.Count - (rejoining ? 1 : 0) + 1;
-                var grownCap = media.GrownCap(existing.Media, size);
-                var cap = grownCap ?? existing.Media.MaxMembers;
-                if (size > cap)
-                {
-                    throw new WalkieError(ErrorCodes.ChannelFull, $"this channel already has {cap} participants");
-                }
-                if (grownCap is not null)
+                _admission.CheckPasscode(existing, address, passcode);
+                if (_admission.MustGrow(existing, existing.Count - (rejoining ? 1 : 0) + 1))
                 {
                     if (grown is null)
                     {
@@ -109,7 +108,7 @@ internal sealed class ChannelRegistry(
                 channel = new Channel(channelName, passcode, address, _options, time, clients, log, GraceEnded, media.Create(channelName));
                 _channels.Add(channelName, channel);
             }
-            var self = new Participant(NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);
+            var self = new Participant(ChannelAdmission.NewParticipantId(), ChannelInput.Distinct(name, channel.MemberNames()), connectionId);
             var result = channel.Add(self, ice.For(self.Id), ice.TransportPolicy, tokens.Issue(channelName, self.Id));
             _byConnection[connectionId] = new Membership(channel, self);
             return result;
@@ -203,39 +202,4 @@ internal sealed class ChannelRegistry(
             addresses.ChannelRemoved(channel.CreatedBy);
         }
     }
-
-    /// <summary>
-    /// While an address is locked out of a channel, every passcode it presents there is refused alike, right or
-    /// wrong, so guessing learns nothing until the wait is over. A passcode for an open channel is refused too:
-    /// its sender believes the channel is private, and must not talk in it unaware that anyone may listen.
-    /// </summary>
-    private void CheckPasscode(Channel channel, string address, byte[]? presented)
-    {
-        if (channel.PasscodeHash is not { } expected)
-        {
-            if (presented is not null)
-            {
-                throw new WalkieError(ErrorCodes.ChannelOpen, "this channel has no passcode, so anyone may join it; join without one or pick another name");
-            }
-            return;
-        }
-        if (presented is null)
-        {
-            throw new WalkieError(ErrorCodes.PasscodeRequired, "this channel needs a passcode");
-        }
-        if (addresses.PasscodeLockout(address, channel.Name) is { } wait)
-        {
-            throw WalkieError.RateLimited("too many wrong passcodes for this channel", wait);
-        }
-        if (!ChannelInput.PasscodeMatches(expected, presented))
-        {
-            addresses.PasscodeFailed(address, channel.Name);
-            throw new WalkieError(ErrorCodes.WrongPasscode, "that passcode is not right for this channel");
-        }
-        addresses.PasscodeSucceeded(address, channel.Name);
-    }
-
-    /// <summary>Random, so ids reveal nothing about connections or join order and cannot be guessed.</summary>
-    private static string NewParticipantId() =>
-        "p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
 }

@@ -42,6 +42,7 @@ internal static class ChannelsExtensions
         services.AddSingleton<JanusConnection>();
         services.AddSingleton<SfuRooms>();
         services.AddSingleton<SfuSignaling>();
+        services.AddSingleton<IChannels, LocalChannels>();
         return services;
     }
 

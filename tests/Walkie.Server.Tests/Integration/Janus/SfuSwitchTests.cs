@@ -55,7 +55,7 @@ public class SfuSwitchTests(JanusFixture janus) : IClassFixture<JanusFixture>
         Assert.Equal([ann.Id, bob.Id], catJoined.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("id").GetString()!));
         Assert.Equal(ann.Id, HolderOf(catJoined.GetProperty("floor")));
         Assert.Equal([bob.Id], catJoined.GetProperty("floor").GetProperty("queue").EnumerateArray().Select(p => p.GetProperty("id").GetString()!));
-        Assert.True(server.Services.GetRequiredService<ChannelRegistry>().Find(ann.Connection.ConnectionId!).Channel.Has(bob.Id));
+        Assert.True(server.Services.GetRequiredService<ChannelRegistry>().Named("growing")!.Has(bob.Id));
 
         // Janus has the room and the mountpoint.
         var room = server.Services.GetRequiredService<SfuRooms>().Find("growing") ?? throw new InvalidOperationException("no room");
@@ -92,7 +92,7 @@ public class SfuSwitchTests(JanusFixture janus) : IClassFixture<JanusFixture>
         await using var cat = await server.ConnectAsync();
         Assert.Equal("sfu-unavailable", await cat.ErrorCodeOf("Join", new { channel = "stuck", name = "Cat" }));
 
-        var channel = server.Services.GetRequiredService<ChannelRegistry>().Find(ann.Connection.ConnectionId!).Channel;
+        var channel = server.Services.GetRequiredService<ChannelRegistry>().Named("stuck")!;
         Assert.Equal("mesh", channel.Media.Topology);
         Assert.Equal(2, channel.Count);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ann.NextAsync("MediaChanged", _ => true, TimeSpan.FromMilliseconds(300)));
