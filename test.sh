@@ -16,6 +16,7 @@ command -v ip >/dev/null || missing+=(iproute2)             # test hosts in netw
 command -v zbarimg >/dev/null || missing+=(zbar-tools)     # reads back the QR code LAN mode prints
 [ -x /usr/sbin/nginx ] || missing+=(nginx)                 # HTTPS through the nginx sample (in sbin too)
 command -v janus >/dev/null || missing+=(janus)            # the SFU that large channels go through
+command -v redis-server >/dev/null || missing+=(redis-server) # cluster tests: Orleans membership and SignalR's backplane
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages for the tests: ${missing[*]}"
   apt-get update -qq

@@ -1,5 +1,6 @@
 using Walkie.Server.Channels;
 using Walkie.Server.Client;
+using Walkie.Server.Cluster;
 using Walkie.Server.Lan;
 using Walkie.Server.Protection;
 
@@ -17,6 +18,7 @@ public static class Program
         builder.AddLanMode();
         builder.Logging.AddWalkieFilters();
         builder.Services.AddChannels(builder.Configuration);
+        builder.AddCluster();
         builder.Services.AddProtection();
         builder.Services.AddTrustedProxies();
 

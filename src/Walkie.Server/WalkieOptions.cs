@@ -89,6 +89,8 @@ public sealed record WalkieOptions
 
     public SfuOptions Sfu { get; init; } = new();
 
+    public Cluster.ClusterSettings Cluster { get; init; } = new();
+
     /// <summary>"all", or "relay" to make browsers use TURN only (locked-down networks, and tests).</summary>
     public string IceTransportPolicy { get; init; } = "all";
 }
@@ -146,6 +148,9 @@ internal static class WalkieOptionsValidation
         && o.IceTransportPolicy is "all" or "relay"
         && o.Turn.IsValid()
         && o.Sfu.IsValid()
+        && o.Cluster.IsValid()
+        // Every node must accept every other node's resume tokens: a client whose node died resumes on another.
+        && (!o.Cluster.Enabled || o.Resume.Key.Length > 0)
         && (!o.Sfu.Enabled || o.Sfu.MeshLimit <= o.MaxParticipantsPerChannel)
         && o.IceServers.All(s => s.Urls.Count > 0 && s.Urls.All(IsIceUrl));
 

@@ -36,6 +36,10 @@ internal sealed partial class Channel
     private long _timerGrant;
 
     /// <param name="graceEnded">Called, outside the lock, when an away member's resume grace is over.</param>
+    /// <param name="firstSeq">
+    /// Where the floor's change count starts. A channel made again under the same name after its old copy was lost (a
+    /// cluster node died) starts past every count the old one can have reached, so clients never drop its floors as stale.
+    /// </param>
     public Channel(
         string name,
         byte[]? passcodeHash,
@@ -45,8 +49,10 @@ internal sealed partial class Channel
         IChannelClients clients,
         ILogger log,
         Action<Channel, string> graceEnded,
-        IChannelMedia media)
+        IChannelMedia media,
+        long firstSeq = 0)
     {
+        _floorSeq = firstSeq;
         _graceEnded = graceEnded;
         _media = media;
         Name = name;
@@ -87,6 +93,31 @@ internal sealed partial class Channel
     public bool Has(string participantId)
     {
         lock (_lock) { return _members.ContainsKey(participantId); }
+    }
+
+    /// <summary>The connection the member is on now; null for someone who is not a member.</summary>
+    public string? ConnectionOf(string participantId)
+    {
+        lock (_lock) { return _members.GetValueOrDefault(participantId)?.ConnectionId; }
+    }
+
+    /// <summary>The member on this connection, if any.</summary>
+    public string? MemberOn(string connectionId)
+    {
+        lock (_lock) { return _members.Values.FirstOrDefault(m => m.ConnectionId == connectionId)?.Id; }
+    }
+
+    /// <summary>Tells one member the floor as it is, for someone whose view of it may be stale.</summary>
+    public void SendFloorTo(string participantId)
+    {
+        lock (_lock)
+        {
+            if (_members.TryGetValue(participantId, out var member))
+            {
+                var floor = FloorEvent(_floor.State);
+                _clients.Send(member.ConnectionId, OutboxSize.Of(floor), c => c.FloorChanged(floor));
+            }
+        }
     }
 
     public JoinResult Add(Participant joiner, IReadOnlyList<IceServer> iceServers, string iceTransportPolicy, string resumeToken)

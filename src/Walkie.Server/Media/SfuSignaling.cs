@@ -92,7 +92,7 @@ internal sealed class SfuSignaling(ChannelRegistry channels, SfuRooms rooms)
             : throw new WalkieError(ErrorCodes.NotSfu, "this channel is a mesh: connect to the others with Signal");
     }
 
-    private static string Sdp(SessionDescription? description, string type)
+    internal static string Sdp(SessionDescription? description, string type)
     {
         if (description is null || description.Type != type || string.IsNullOrEmpty(description.Sdp))
         {

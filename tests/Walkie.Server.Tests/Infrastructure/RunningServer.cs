@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Walkie.Server.Tests.Infrastructure;
 
 /// <summary>The real Walkie app on real Kestrel, on a free loopback port, with its log lines captured.</summary>
-internal sealed class RunningServer : IAsyncDisposable
+internal sealed class RunningServer : IWalkieTarget
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 

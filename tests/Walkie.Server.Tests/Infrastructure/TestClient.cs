@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -34,7 +35,17 @@ internal sealed class TestClient : IAsyncDisposable
     /// <summary>Pings as often as Walkie asks clients to, so the server's client timeout never drops a live test client.</summary>
     public static async Task<TestClient> ConnectAsync(Uri hubUrl, TimeSpan keepAlive)
     {
-        var connection = new HubConnectionBuilder().WithUrl(hubUrl).Build();
+        // As the browser client does: one WebSocket, no negotiate request first, so a load balancer needs no sticky
+        // sessions. The certificate check is off only for the test proxy's own throwaway certificate on loopback.
+        var connection = new HubConnectionBuilder().WithUrl(hubUrl, o =>
+        {
+            o.SkipNegotiation = true;
+            o.Transports = HttpTransportType.WebSockets;
+            if (hubUrl.Scheme == "https" && hubUrl.IsLoopback)
+            {
+                o.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            }
+        }).Build();
         connection.KeepAliveInterval = keepAlive;
         var client = new TestClient(connection);
         await connection.StartAsync().WaitAsync(RunningServer.Timeout);

@@ -5,10 +5,14 @@ namespace Walkie.Server.Tests.Integration;
 
 public class BadInputTests : IAsyncLifetime
 {
-    private RunningServer _server = null!;
+    /// <summary>Where this suite runs; the cluster suite runs the same tests through nginx against three nodes.</summary>
+    private protected virtual async Task<IWalkieTarget> StartAsync(Dictionary<string, string?>? settings = null) =>
+        await RunningServer.StartAsync(settings);
+
+    private IWalkieTarget _server = null!;
 
     // These tests send a dozen refused joins in a row on purpose; the join budget is tested on its own.
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(new() { ["Walkie:RateLimits:Join:Burst"] = "100" });
+    public async Task InitializeAsync() => _server = await StartAsync(new() { ["Walkie:RateLimits:Join:Burst"] = "100" });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

@@ -7,6 +7,10 @@ namespace Walkie.Server.Tests.Integration;
 
 public class FloorRaceTests
 {
+    /// <summary>Where this suite runs; the cluster suite runs the same tests through nginx against three nodes.</summary>
+    private protected virtual async Task<IWalkieTarget> StartAsync(Dictionary<string, string?>? settings = null) =>
+        await RunningServer.StartAsync(settings);
+
     private const int Clients = 50;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(4);
 
@@ -18,7 +22,7 @@ public class FloorRaceTests
     public async Task FiftyClientsFightingForTheFloorNeverHoldItTogether()
     {
         // Each client presses as fast as the server answers: far past any human's budget, so the limits are off.
-        await using var server = await RunningServer.StartAsync(new()
+        await using var server = await StartAsync(new()
         {
             ["Walkie:MaxParticipantsPerChannel"] = "64",
             ["Walkie:MaxFloorQueue"] = "64",

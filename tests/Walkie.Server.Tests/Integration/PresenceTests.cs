@@ -5,9 +5,13 @@ namespace Walkie.Server.Tests.Integration;
 
 public class PresenceTests : IAsyncLifetime
 {
-    private RunningServer _server = null!;
+    /// <summary>Where this suite runs; the cluster suite runs the same tests through nginx against three nodes.</summary>
+    private protected virtual async Task<IWalkieTarget> StartAsync(Dictionary<string, string?>? settings = null) =>
+        await RunningServer.StartAsync(settings);
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(new()
+    private IWalkieTarget _server = null!;
+
+    public async Task InitializeAsync() => _server = await StartAsync(new()
     {
         ["Walkie:MaxParticipantsPerChannel"] = "3",
         ["Walkie:IceServers:0:Urls:0"] = "stun:stun.example.org:3478",
@@ -45,7 +49,7 @@ public class PresenceTests : IAsyncLifetime
     [Fact]
     public async Task DisconnectingMakesAMemberAwayAndTheGraceEndMakesThemLeave()
     {
-        await using var server = await RunningServer.StartAsync(new() { ["Walkie:Resume:Grace"] = "00:00:00.500" });
+        await using var server = await StartAsync(new() { ["Walkie:Resume:Grace"] = "00:00:00.500" });
         await using var ann = await server.JoinAsync("crew", "Ann");
         var bob = await server.JoinAsync("crew", "Bob");
         await bob.DisposeAsync();

@@ -5,11 +5,15 @@ namespace Walkie.Server.Tests.Integration;
 
 public class SignalRelayTests : IAsyncLifetime
 {
+    /// <summary>Where this suite runs; the cluster suite runs the same tests through nginx against three nodes.</summary>
+    private protected virtual async Task<IWalkieTarget> StartAsync(Dictionary<string, string?>? settings = null) =>
+        await RunningServer.StartAsync(settings);
+
     private const string Sdp = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=SECRET-SDP-MARKER\r\n";
 
-    private RunningServer _server = null!;
+    private IWalkieTarget _server = null!;
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync();
+    public async Task InitializeAsync() => _server = await StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

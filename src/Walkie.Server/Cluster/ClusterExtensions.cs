@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using StackExchange.Redis;
+using Walkie.Server.Channels;
+using Walkie.Server.Lan;
+
+namespace Walkie.Server.Cluster;
+
+internal static class ClusterExtensions
+{
+    /// <summary>
+    /// With Walkie:Cluster:Redis set, this node joins the Orleans cluster that Redis keeps the membership of, channels
+    /// become grains, and SignalR sends travel over Redis to whichever node holds the connection. Without it, nothing
+    /// changes: channels live in this process, and no Orleans silo starts.
+    /// </summary>
+    public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection($"{WalkieOptions.Section}:Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
+        if (!settings.Enabled)
+        {
+            return builder;
+        }
+        builder.UseOrleans(silo =>
+        {
+            silo.UseRedisClustering(settings.Redis);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = "walkie";
+            });
+            // No gateway: only nodes of the cluster call grains, each as a silo of its own.
+            silo.ConfigureEndpoints(AdvertisedAddress(settings), settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // A dead node's channels come back on a survivor within a few seconds, not the default minute.
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            });
+            // A call to a grain on a node that just died fails in seconds; the client retries, and reaches its new activation.
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Walkie.Server", StringComparison.Ordinal) == true));
+        });
+        builder.Services.AddSignalR().AddStackExchangeRedis(settings.Redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal($"walkie-{settings.ClusterId}"));
+        builder.Services.AddSingleton<ClusterNode>();
+        builder.Services.AddSingleton<ClusterChannels>();
+        // Registered after LocalChannels, so this is the IChannels the hub gets.
+        builder.Services.AddSingleton<IChannels>(sp => sp.GetRequiredService<ClusterChannels>());
+        builder.Services.AddHostedService<LeaseRenewer>();
+        return builder;
+    }
+
+    private static IPAddress AdvertisedAddress(ClusterSettings settings) =>
+        settings.AdvertisedAddress.Length > 0
+            ? IPAddress.Parse(settings.AdvertisedAddress)
+            : NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Select(a => a.Address)
+                .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? IPAddress.Loopback;
+}

@@ -1,0 +1,59 @@
+using Orleans.Concurrency;
+using Walkie.Server.Hubs;
+
+namespace Walkie.Server.Cluster;
+
+/// <summary>
+/// One channel in a cluster, addressed by its name: Orleans keeps one activation of it in the whole cluster and runs
+/// its calls one at a time. Callers name themselves by participant and connection, so a connection that was replaced
+/// by a resume can no longer act for the member. Refusals come back as a code and a message, not as exceptions.
+/// </summary>
+internal interface IChannelGrain : IGrainWithStringKey
+{
+    Task<GrainReply<GrainJoined>> Join(GrainJoin join);
+
+    Task Leave(string participantId, string connectionId);
+
+    Task Disconnected(string participantId, string connectionId);
+
+    Task<GrainReply<bool>> Relay(string participantId, string connectionId, SignalRequest signal);
+
+    Task<GrainReply<FloorRequestResponse>> RequestFloor(string participantId, string connectionId);
+
+    Task<GrainReply<FloorChangedEvent>> ReleaseFloor(string participantId, string connectionId);
+
+    /// <summary>A node's members of this channel, still connected to it; rebuilds a channel whose activation was lost.</summary>
+    Task Renew(Renewal renewal);
+
+    /// <summary>An away member's grace ran out (called by the channel's own timer).</summary>
+    Task GraceEnded(string participantId);
+
+    // Janus answers take milliseconds to seconds; other members' calls need not wait for them, and the room is thread-safe.
+    [AlwaysInterleave]
+    Task<GrainReply<string>> SfuPublish(string participantId, string connectionId, string offer);
+
+    [AlwaysInterleave]
+    Task<GrainReply<string>> SfuListen(string participantId, string connectionId);
+
+    [AlwaysInterleave]
+    Task<GrainReply<bool>> SfuAnswer(string participantId, string connectionId, string answer);
+}
+
+/// <param name="Passcode">The hash of the passcode presented, if any.</param>
+/// <param name="ResumeId">The participant a valid resume token names, for this channel.</param>
+internal sealed record GrainJoin(string ConnectionId, string Node, string Address, string Name, byte[]? Passcode, string? ResumeId);
+
+/// <param name="ChannelPasscode">The channel's passcode hash, which the node renews with, so a channel made again stays private.</param>
+internal sealed record GrainJoined(JoinResult Result, byte[]? ChannelPasscode);
+
+internal sealed record RenewedMember(string Id, string Name, string ConnectionId);
+
+internal sealed record Renewal(string Node, byte[]? Passcode, IReadOnlyList<RenewedMember> Members);
+
+/// <summary>A grain's answer: a value, or the code and message of a refusal, which the node throws as a WalkieError.</summary>
+internal sealed record GrainReply<T>(T? Value, string? Code = null, string? Message = null)
+{
+    public static GrainReply<T> Refused(WalkieError error) => new(default, error.Code, error.Message);
+
+    public T Unwrap() => Code is null ? Value! : throw new WalkieError(Code, Message ?? Code);
+}
