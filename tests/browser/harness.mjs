@@ -168,7 +168,7 @@ function accepts(port) {
  * certificate and Walkie's address substituted, everything else as shipped. It runs in the foreground with a
  * throwaway self-signed certificate for 127.0.0.1, and keeps its logs, pid and temp files in its own temp dir.
  */
-export async function startNginx({ upstreamPort }) {
+export async function startNginx({ upstreamPort, upstreamPorts = [upstreamPort] }) {
   const httpsPort = await freePort();
   const httpPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'walkie-nginx-'));
@@ -198,7 +198,9 @@ export async function startNginx({ upstreamPort }) {
   substitute('/etc/letsencrypt/live/CHANGE-ME.example.org/fullchain.pem', cert, 1);
   substitute('/etc/letsencrypt/live/CHANGE-ME.example.org/privkey.pem', key, 1);
   substitute('CHANGE-ME.example.org', '127.0.0.1', 2);
-  substitute('server 127.0.0.1:5000;', `server 127.0.0.1:${upstreamPort};`, 1);
+  // Several ports are the nodes of one cluster, as README's "Running several nodes" lists them.
+  const servers = upstreamPorts.map((p) => `server 127.0.0.1:${p}${upstreamPorts.length > 1 ? ' max_fails=1 fail_timeout=2s' : ''};`);
+  substitute('server 127.0.0.1:5000;', servers.join('\n    '), 1);
   writeFileSync(join(dir, 'walkie.conf'), site);
 
   // What Debian's /etc/nginx/nginx.conf would provide around the site, with every path in the temp dir.

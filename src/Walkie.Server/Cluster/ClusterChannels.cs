@@ -10,13 +10,13 @@ namespace Walkie.Server.Cluster;
 /// channel, and a call to that channel's grain for everything else. Input is checked here, before it crosses the
 /// network; the grain decides.
 /// </summary>
-internal sealed class ClusterChannels(IGrainFactory grains, ResumeTokens tokens, ClusterNode node) : IChannels
+internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens tokens, ClusterNode node, ILogger<ClusterChannels> log) : IChannels
 {
+    private readonly ILogger _log = log;
     private readonly ConcurrentDictionary<string, LocalMember> _members = new(StringComparer.Ordinal);
 
-    /// <summary>This node's connected members, by channel, for the lease renewals.</summary>
-    public IEnumerable<IGrouping<string, (string ConnectionId, LocalMember Member)>> ByChannel() =>
-        _members.Select(m => (m.Key, m.Value)).GroupBy(m => m.Value.Channel, StringComparer.Ordinal);
+    /// <summary>The channels this node has members in, for the lease renewals.</summary>
+    public IReadOnlyCollection<string> Channels() => [.. _members.Values.Select(m => m.Channel).Distinct(StringComparer.Ordinal)];
 
     public IChannelGrain Grain(string channel) => grains.GetGrain<IChannelGrain>(channel);
 
@@ -26,13 +26,14 @@ internal sealed class ClusterChannels(IGrainFactory grains, ResumeTokens tokens,
         var name = ChannelInput.Name(request.Name);
         var passcode = ChannelInput.PasscodeHash(request.Passcode);
         var resumeId = tokens.Read(request.Resume) is var (tokenChannel, id) && tokenChannel == channel ? id : null;
-        var joined = (await Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId))).Unwrap();
+        var joined = (await Call(() => Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId)))).Unwrap();
         // Refused joins lose nothing: only a join that succeeded leaves the channel this connection was in before.
         if (_members.TryGetValue(connectionId, out var previous) && previous.Channel != channel)
         {
-            await Grain(previous.Channel).Leave(previous.Id, connectionId);
+            await Call(() => Grain(previous.Channel).Leave(previous.Id, connectionId));
         }
         _members[connectionId] = new LocalMember(channel, joined.Result.Self.Id, joined.Result.Self.Name, joined.ChannelPasscode);
+        LogJoined(joined.Result.Self.Id, channel, node.Id);
         return joined.Result;
     }
 
@@ -40,7 +41,7 @@ internal sealed class ClusterChannels(IGrainFactory grains, ResumeTokens tokens,
     {
         if (_members.TryRemove(connectionId, out var member))
         {
-            await Grain(member.Channel).Leave(member.Id, connectionId);
+            await Call(() => Grain(member.Channel).Leave(member.Id, connectionId));
         }
     }
 
@@ -48,54 +49,105 @@ internal sealed class ClusterChannels(IGrainFactory grains, ResumeTokens tokens,
     {
         if (_members.TryRemove(connectionId, out var member))
         {
-            await Grain(member.Channel).Disconnected(member.Id, connectionId);
+            await Call(() => Grain(member.Channel).Disconnected(member.Id, connectionId));
         }
     }
 
     public string ParticipantOf(string connectionId) => Find(connectionId).Id;
 
-    public async ValueTask SignalAsync(string connectionId, SignalRequest signal)
-    {
-        var member = Find(connectionId);
-        (await Grain(member.Channel).Relay(member.Id, connectionId, signal)).Unwrap();
-    }
+    public async ValueTask SignalAsync(string connectionId, SignalRequest signal) =>
+        await OnGrain(connectionId, (grain, member) => grain.Relay(member.Id, connectionId, signal));
 
-    public async ValueTask<FloorRequestResponse> RequestFloorAsync(string connectionId)
-    {
-        var member = Find(connectionId);
-        return (await Grain(member.Channel).RequestFloor(member.Id, connectionId)).Unwrap();
-    }
+    public async ValueTask<FloorRequestResponse> RequestFloorAsync(string connectionId) =>
+        await OnGrain(connectionId, (grain, member) => grain.RequestFloor(member.Id, connectionId));
 
-    public async ValueTask<FloorChangedEvent> ReleaseFloorAsync(string connectionId)
-    {
-        var member = Find(connectionId);
-        return (await Grain(member.Channel).ReleaseFloor(member.Id, connectionId)).Unwrap();
-    }
+    public async ValueTask<FloorChangedEvent> ReleaseFloorAsync(string connectionId) =>
+        await OnGrain(connectionId, (grain, member) => grain.ReleaseFloor(member.Id, connectionId));
 
     public async Task<SfuPublishResult> SfuPublishAsync(string connectionId, SfuPublishRequest request, CancellationToken cancellation)
     {
         var offer = SfuSignaling.Sdp(request.Offer, "offer");
-        var member = Find(connectionId);
-        var answer = (await Grain(member.Channel).SfuPublish(member.Id, connectionId, offer)).Unwrap();
+        var answer = await OnGrain(connectionId, (grain, member) => grain.SfuPublish(member.Id, connectionId, offer));
         return new SfuPublishResult(new SessionDescription("answer", answer));
     }
 
     public async Task<SfuListenResult> SfuListenAsync(string connectionId, CancellationToken cancellation)
     {
-        var member = Find(connectionId);
-        var offer = (await Grain(member.Channel).SfuListen(member.Id, connectionId)).Unwrap();
+        var offer = await OnGrain(connectionId, (grain, member) => grain.SfuListen(member.Id, connectionId));
         return new SfuListenResult(new SessionDescription("offer", offer));
     }
 
     public async Task SfuAnswerAsync(string connectionId, SfuAnswerRequest request, CancellationToken cancellation)
     {
         var answer = SfuSignaling.Sdp(request.Answer, "answer");
-        var member = Find(connectionId);
-        (await Grain(member.Channel).SfuAnswer(member.Id, connectionId, answer)).Unwrap();
+        await OnGrain(connectionId, (grain, member) => grain.SfuAnswer(member.Id, connectionId, answer));
     }
+
+    /// <summary>Tells the channel's grain which of this node's connections are its members, making any it lacks.</summary>
+    public async Task RenewAsync(string channel)
+    {
+        var members = _members.Where(m => m.Value.Channel == channel).ToList();
+        if (members.Count > 0)
+        {
+            var renewal = new Renewal(node.Id, members[0].Value.Passcode, [.. members.Select(m => new RenewedMember(m.Value.Id, m.Value.Name, m.Key))]);
+            await Call(() => Grain(channel).Renew(renewal));
+        }
+    }
+
+    /// <summary>
+    /// A member's call on their channel's grain. A grain that does not know a member this node holds came back empty on
+    /// another node after its host died, before this node's next renewal: the renewal is made at once and the call
+    /// tried again, so the member notices nothing.
+    /// </summary>
+    private async Task<T> OnGrain<T>(string connectionId, Func<IChannelGrain, LocalMember, Task<GrainReply<T>>> call)
+    {
+        var member = Find(connectionId);
+        var grain = Grain(member.Channel);
+        var reply = await Call(() => call(grain, member));
+        if (reply.Code == ErrorCodes.NotJoined && _members.ContainsKey(connectionId))
+        {
+            await RenewAsync(member.Channel);
+            reply = await Call(() => call(grain, member));
+        }
+        return reply.Unwrap();
+    }
+
+    /// <summary>
+    /// A grain call that cannot be delivered (its node just died, and the cluster has not yet moved the channel) is
+    /// refused with a code the client retries on, rather than as an internal error.
+    /// </summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            throw Unavailable();
+        }
+    }
+
+    private static async Task Call(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            throw Unavailable();
+        }
+    }
+
+    private static WalkieError Unavailable() =>
+        new(ErrorCodes.ChannelUnavailable, "the server that carried this channel went down and it is moving to another; try again in a moment");
 
     private LocalMember Find(string connectionId) =>
         _members.TryGetValue(connectionId, out var member) ? member : throw new WalkieError(ErrorCodes.NotJoined, "join a channel first");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Participant} joined {Channel} on this node ({Node})")]
+    private partial void LogJoined(string participant, string channel, string node);
 }
 
 /// <param name="Passcode">The channel's passcode hash, renewed with the member so a channel made again stays private.</param>

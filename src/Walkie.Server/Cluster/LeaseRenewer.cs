@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Walkie.Server.Hubs;
 
 namespace Walkie.Server.Cluster;
 
@@ -6,9 +7,11 @@ namespace Walkie.Server.Cluster;
 /// Renews this node's members with their channels' grains, three times per lease. It keeps them in while the node
 /// lives, and rebuilds a channel whose grain came back empty on another node after its host died.
 /// </summary>
-internal sealed partial class LeaseRenewer(ClusterChannels channels, ClusterNode node, IOptions<WalkieOptions> options, TimeProvider time, ILogger<LeaseRenewer> log)
+internal sealed partial class LeaseRenewer(ClusterChannels channels, IOptions<WalkieOptions> options, TimeProvider time, ILogger<LeaseRenewer> log)
     : BackgroundService
 {
+    private readonly ILogger _log = log;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Cluster.RenewEvery, time);
@@ -26,20 +29,18 @@ internal sealed partial class LeaseRenewer(ClusterChannels channels, ClusterNode
 
     private async Task RenewAllAsync()
     {
-        var renewals = channels.ByChannel().Select(async group =>
+        await Task.WhenAll(channels.Channels().Select(async channel =>
         {
-            var members = group.Select(m => new RenewedMember(m.Member.Id, m.Member.Name, m.ConnectionId)).ToList();
             try
             {
-                await channels.Grain(group.Key).Renew(new Renewal(node.Id, group.First().Member.Passcode, members));
+                await channels.RenewAsync(channel);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (WalkieError e)
             {
                 // While the cluster recovers from a lost node the grain may be briefly unreachable; the next round retries.
-                LogRenewFailed(group.Key, e.Message);
+                LogRenewFailed(channel, e.Message);
             }
-        });
-        await Task.WhenAll(renewals);
+        }));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Renewing {Channel} failed: {Reason}")]

@@ -34,4 +34,5 @@ internal static class ErrorCodes
     public const string InternalError = "internal-error";
     public const string SfuUnavailable = "sfu-unavailable";
     public const string NotSfu = "not-sfu";
+    public const string ChannelUnavailable = "channel-unavailable";
 }

@@ -2,9 +2,14 @@ using System.Net.Sockets;
 
 namespace Walkie.Server.Tests.Infrastructure;
 
-/// <summary>A real redis-server (the Debian package) on a free loopback port, keeping nothing on disk.</summary>
+/// <summary>
+/// A real redis-server (the Debian package) on a free loopback port. It keeps an append-only file in its own temp
+/// folder, written on every change, as README asks of a cluster's Redis: a restart, even after SIGKILL, comes back
+/// with Orleans's membership table.
+/// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
+    private readonly string _directory = Directory.CreateTempSubdirectory("walkie-redis-").FullName;
     private ServiceProcess? _process;
 
     private RedisServer(int port) => Port = port;
@@ -20,7 +25,7 @@ internal sealed class RedisServer : IAsyncDisposable
         return redis;
     }
 
-    /// <summary>Dies at once, forgetting everything: Orleans's membership table and every backplane subscription.</summary>
+    /// <summary>Dies at once: every connection and backplane subscription drops; what was written is in its file.</summary>
     public void Kill()
     {
         _process?.Kill();
@@ -29,7 +34,8 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public async Task LaunchAsync()
     {
-        _process = ServiceProcess.Start("redis-server", ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        _process = ServiceProcess.Start("redis-server",
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "yes", "--appendfsync", "always"]);
         var deadline = DateTime.UtcNow + RunningServer.Timeout;
         while (true)
         {
@@ -52,5 +58,6 @@ internal sealed class RedisServer : IAsyncDisposable
         {
             await _process.DisposeAsync();
         }
+        Directory.Delete(_directory, recursive: true);
     }
 }

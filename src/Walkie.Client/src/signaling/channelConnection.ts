@@ -38,6 +38,12 @@ const eventNames: (keyof ServerEvents)[] = [
   'MediaInterrupted',
 ];
 
+/**
+ * Re-join refusals that pass by themselves: the server is unreachable, the channel is moving off a node that died,
+ * or the media server is restarting. Anything else (the channel filled up, its passcode changed) ends the session.
+ */
+const transient = new Set(['connection', 'channel-unavailable', 'sfu-unavailable']);
+
 /** A connection attempt into a dead network can hang for minutes; give up on it and try again instead. */
 const connectTimeoutMs = 5000;
 
@@ -184,7 +190,7 @@ export class ChannelConnection {
         this.callbacks.onRejoined(snapshot);
       } catch (error) {
         const refusal = HubError.from(error);
-        if (refusal.code === 'connection') {
+        if (transient.has(refusal.code)) {
           continue;
         }
         this.stopped = true;

@@ -20,6 +20,7 @@ describe('error sentences', () => {
     ['not-joined', /no longer in this channel/],
     ['internal-error', /went wrong on the server/],
     ['sfu-unavailable', /audio server for this channel is not reachable/],
+    ['channel-unavailable', /moving to another server/],
   ])('%s has its own sentence', (code, expected) => {
     expect(sentence(code)).toMatch(expected);
     expect(sentence(code)).not.toBe('server words');

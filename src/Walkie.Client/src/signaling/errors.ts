@@ -36,6 +36,8 @@ export function errorSentence(error: HubError): string {
       return 'Something went wrong on the server. Try again.';
     case 'sfu-unavailable':
       return 'The audio server for this channel is not reachable right now. Try again in a few minutes.';
+    case 'channel-unavailable':
+      return 'This channel is moving to another server after one went down. Try again in a moment.';
     default:
       return error.message;
   }
