@@ -21,6 +21,10 @@ public class FailoverTests
         var gone = members[host];
         var left = members.Where((_, i) => i != host).ToList();
 
+        // Floor changes before the kill, which the rebuilt channel's must follow in order.
+        await left[0].InvokeAsync("RequestFloor", new { });
+        var before = (await left[0].InvokeAsync("ReleaseFloor", new { })).GetProperty("seq").GetInt64();
+
         cluster.Nodes[host].Kill();
         var clock = Stopwatch.StartNew();
         // Works again: a survivor is granted the floor and the other survivor is told so.
@@ -40,6 +44,7 @@ public class FailoverTests
         var recovered = clock.Elapsed;
         Console.WriteLine($"channel ops worked again {recovered.TotalMilliseconds:F0} ms after its host was killed");
         Assert.Equal("granted", granted.Str("outcome"));
+        Assert.True(granted.GetProperty("floor").GetProperty("seq").GetInt64() > before, "a client would drop the rebuilt channel's floor as stale");
         Assert.True(recovered < TimeSpan.FromSeconds(5), $"the channel worked again only after {recovered}");
         await left[1].NextAsync("FloorChanged", f => f.HolderId() == left[0].Id);
 
