@@ -31,7 +31,10 @@ internal sealed partial class Channel
     private IChannelMedia _media;
     private ITimer? _timer;
 
-    /// <summary>Counts floor changes, so a client can drop a floor it learns of after a newer one.</summary>
+    /// <summary>Counts the channel's events, so a client can drop one it learns of after a newer one.</summary>
+    private long _seq;
+
+    /// <summary>The count at the last floor change: what floors in answers and snapshots carry.</summary>
     private long _floorSeq;
     private long _timerGrant;
 
@@ -52,7 +55,7 @@ internal sealed partial class Channel
         IChannelMedia media,
         long firstSeq = 0)
     {
-        _floorSeq = firstSeq;
+        _seq = _floorSeq = firstSeq;
         _graceEnded = graceEnded;
         _media = media;
         Name = name;
@@ -114,6 +117,8 @@ internal sealed partial class Channel
         {
             if (_members.TryGetValue(participantId, out var member))
             {
+                // A fresh count: the member may have seen later events than the floor's own, and would drop it.
+                _floorSeq = ++_seq;
                 var floor = FloorEvent(_floor.State);
                 _clients.Send(member.ConnectionId, OutboxSize.Of(floor), c => c.FloorChanged(floor));
             }
@@ -125,7 +130,8 @@ internal sealed partial class Channel
         lock (_lock)
         {
             var snapshot = Snapshot(joiner, iceServers, iceTransportPolicy, resumeToken, resumed: false);
-            SendAll(OutboxSize.Participant, c => c.ParticipantJoined(joiner.Info));
+            var joined = new ParticipantJoinedEvent(joiner.Id, joiner.Name, ++_seq);
+            SendAll(OutboxSize.Participant, c => c.ParticipantJoined(joined));
             _members.Add(joiner.Id, joiner);
             _media.MemberJoined(joiner.Id);
             LogJoined(joiner.Id, Name, _members.Count);
@@ -153,7 +159,7 @@ internal sealed partial class Channel
             }
             media.FloorHolder(_floor.State is FloorState.Held held ? held.Holder : null);
             old.Close();
-            var changed = new MediaInfo(media.Topology);
+            var changed = new MediaChangedEvent(media.Topology, ++_seq);
             SendAll(OutboxSize.Small, c => c.MediaChanged(changed));
             LogSwitched(Name, media.Topology, _members.Count);
         }
@@ -164,7 +170,7 @@ internal sealed partial class Channel
     {
         lock (_lock)
         {
-            var interrupted = new MediaInfo(_media.Topology);
+            var interrupted = new MediaChangedEvent(_media.Topology, ++_seq);
             SendAll(OutboxSize.Small, c => c.MediaInterrupted(interrupted));
             LogMediaInterrupted(Name, _members.Count);
         }
@@ -175,7 +181,7 @@ internal sealed partial class Channel
     {
         lock (_lock)
         {
-            var renewed = new MediaInfo(_media.Topology);
+            var renewed = new MediaChangedEvent(_media.Topology, ++_seq);
             SendAll(OutboxSize.Small, c => c.MediaChanged(renewed));
         }
     }
@@ -205,7 +211,8 @@ internal sealed partial class Channel
             _floor.Back(participantId);
             var back = old with { ConnectionId = connectionId };
             _members[participantId] = back;
-            SendAll(OutboxSize.Participant, c => c.ParticipantJoined(back.Info), except: participantId);
+            var returned = new ParticipantJoinedEvent(back.Id, back.Name, ++_seq);
+            SendAll(OutboxSize.Participant, c => c.ParticipantJoined(returned), except: participantId);
             LogResumed(participantId, Name);
             return (Snapshot(back, iceServers, iceTransportPolicy, resumeToken, resumed: true), replaced);
         }
@@ -226,7 +233,8 @@ internal sealed partial class Channel
             _away[participantId] = _time.CreateTimer(
                 id => _graceEnded(this, (string)id!), participantId, _options.Resume.Grace, Timeout.InfiniteTimeSpan);
             LogAway(participantId, Name);
-            SendAll(OutboxSize.Participant, c => c.ParticipantAway(new ParticipantAwayEvent(participantId)));
+            var away = new ParticipantAwayEvent(participantId, ++_seq);
+            SendAll(OutboxSize.Participant, c => c.ParticipantAway(away));
             Apply(_floor.Away(participantId));
         }
     }
@@ -258,7 +266,8 @@ internal sealed partial class Channel
             SignalRules.NegotiationRule,
             resumeToken,
             resumed,
-            new MediaInfo(_media.Topology));
+            new MediaInfo(_media.Topology),
+            _seq);
 
     /// <returns>The number of members left.</returns>
     public int Remove(string participantId)
@@ -274,7 +283,8 @@ internal sealed partial class Channel
                 grace.Dispose();
             }
             LogLeft(participantId, Name, _members.Count);
-            SendAll(OutboxSize.Participant, c => c.ParticipantLeft(new ParticipantLeftEvent(participantId)));
+            var left = new ParticipantLeftEvent(participantId, ++_seq);
+            SendAll(OutboxSize.Participant, c => c.ParticipantLeft(left));
             Apply(_floor.Remove(participantId));
             _media.MemberLeft(participantId);
             return _members.Count;
@@ -317,7 +327,7 @@ internal sealed partial class Channel
             {
                 throw new WalkieError(ErrorCodes.UnknownParticipant, "there is no such participant in your channel");
             }
-            var signal = new SignalEvent(fromId, description, candidate);
+            var signal = new SignalEvent(fromId, description, candidate, ++_seq);
             _clients.Send(target.ConnectionId, OutboxSize.Of(signal), c => c.Signal(signal));
         }
     }
@@ -356,16 +366,20 @@ internal sealed partial class Channel
         {
             return;
         }
-        _floorSeq++;
-        var floor = FloorEvent(change.State);
         if (change.RevokedFrom is { } revoked && _members.TryGetValue(revoked, out var loser))
         {
-            _clients.Send(loser.ConnectionId, OutboxSize.Small, c => c.FloorRevoked(new FloorRevokedEvent(change.RevokeReason!)));
+            var revoke = new FloorRevokedEvent(change.RevokeReason!, ++_seq);
+            _clients.Send(loser.ConnectionId, OutboxSize.Small, c => c.FloorRevoked(revoke));
         }
         if (change.GrantedFromQueue is { } granted)
         {
-            _clients.Send(_members[granted].ConnectionId, OutboxSize.Small, c => c.FloorGranted(new FloorGrantedEvent(floor.ExpiresAt)));
+            var expires = change.State is FloorState.Held { ExpiresAt: { } at } ? at.ToUnixTimeMilliseconds() : (long?)null;
+            var grant = new FloorGrantedEvent(expires, ++_seq);
+            _clients.Send(_members[granted].ConnectionId, OutboxSize.Small, c => c.FloorGranted(grant));
         }
+        // Counted after the events above, in the order they are sent, so a member who gets several sees them rise.
+        _floorSeq = ++_seq;
+        var floor = FloorEvent(change.State);
         SendAll(OutboxSize.Of(floor), c => c.FloorChanged(floor), except: caller);
         _media.FloorHolder(floor.Holder?.Id);
         LogFloor(Name, floor.Holder?.Id, floor.Queue.Count, change.RevokedFrom);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.GrainDirectory;
 using Walkie.Server.Channels;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
@@ -13,6 +14,7 @@ namespace Walkie.Server.Cluster;
 /// rebuilt on another by the next renewals, and members whose node stopped renewing are dropped after the lease.
 /// Sends go through SignalR's Redis backplane, which reaches a connection on whichever node holds it.
 /// </summary>
+[GrainDirectory(GrainDirectoryName = Directory)]
 internal sealed partial class ChannelGrain(
     IOptions<WalkieOptions> options,
     TimeProvider time,
@@ -24,6 +26,8 @@ internal sealed partial class ChannelGrain(
     SfuRooms rooms,
     ILogger<ChannelGrain> log) : Grain, IChannelGrain
 {
+    public const string Directory = "channels";
+
     private readonly WalkieOptions _options = options.Value;
     private readonly ChannelAdmission _admission = new(addresses, media);
 
@@ -180,6 +184,10 @@ internal sealed partial class ChannelGrain(
             var channel = _channel ??= NewChannel(renewal.Passcode, createdBy: "");
             if (channel.Has(member.Id))
             {
+                if (renewal.Resend)
+                {
+                    channel.SendFloorTo(member.Id);
+                }
                 continue;
             }
             // Rebuilding after the activation was lost: back in under their id and name, and told the floor afresh,

@@ -84,12 +84,13 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
     }
 
     /// <summary>Tells the channel's grain which of this node's connections are its members, making any it lacks.</summary>
-    public async Task RenewAsync(string channel)
+    /// <param name="resend">Also have it send them the floor afresh: they may have missed changes.</param>
+    public async Task RenewAsync(string channel, bool resend = false)
     {
         var members = _members.Where(m => m.Value.Channel == channel).ToList();
         if (members.Count > 0)
         {
-            var renewal = new Renewal(node.Id, members[0].Value.Passcode, [.. members.Select(m => new RenewedMember(m.Value.Id, m.Value.Name, m.Key))]);
+            var renewal = new Renewal(node.Id, members[0].Value.Passcode, [.. members.Select(m => new RenewedMember(m.Value.Id, m.Value.Name, m.Key))], resend);
             await Call(() => Grain(channel).Renew(renewal));
         }
     }

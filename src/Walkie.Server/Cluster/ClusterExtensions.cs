@@ -33,6 +33,10 @@ internal static class ClusterExtensions
             });
             // No gateway: only nodes of the cluster call grains, each as a silo of its own.
             silo.ConfigureEndpoints(AdvertisedAddress(settings), settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
+            // A channel must never be active on two nodes at once. Orleans's default directory keeps each entry on one
+            // node, and loses it with that node: a channel still active elsewhere was then activated a second time (seen
+            // in the failover tests). In Redis the entry outlives any node, and Orleans drops a dead node's entries.
+            silo.AddRedisGrainDirectory(ChannelGrain.Directory, o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // A dead node's channels come back on a survivor within a few seconds, not the default minute.
@@ -46,6 +50,9 @@ internal static class ClusterExtensions
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Walkie.Server", StringComparison.Ordinal) == true));
         });
         builder.Services.AddSignalR().AddStackExchangeRedis(settings.Redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal($"walkie-{settings.ClusterId}"));
+        builder.Services.AddSingleton<Backplane>();
+        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+            .Configure<Backplane>((o, backplane) => o.ConnectionFactory = log => backplane.ConnectAsync(o, log));
         builder.Services.AddSingleton<ClusterNode>();
         builder.Services.AddSingleton<ClusterChannels>();
         // Registered after LocalChannels, so this is the IChannels the hub gets.

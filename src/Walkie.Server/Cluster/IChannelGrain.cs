@@ -48,7 +48,8 @@ internal sealed record GrainJoined(JoinResult Result, byte[]? ChannelPasscode);
 
 internal sealed record RenewedMember(string Id, string Name, string ConnectionId);
 
-internal sealed record Renewal(string Node, byte[]? Passcode, IReadOnlyList<RenewedMember> Members);
+/// <param name="Resend">This node's backplane was cut off: its members may have missed floor changes.</param>
+internal sealed record Renewal(string Node, byte[]? Passcode, IReadOnlyList<RenewedMember> Members, bool Resend = false);
 
 /// <summary>A grain's answer: a value, or the code and message of a refusal, which the node throws as a WalkieError.</summary>
 internal sealed record GrainReply<T>(T? Value, string? Code = null, string? Message = null)

@@ -49,7 +49,8 @@ public sealed record JoinResult(
     string Negotiation,
     string ResumeToken,
     bool Resumed,
-    MediaInfo Media);
+    MediaInfo Media,
+    long Seq);
 
 /// <param name="Topology">"mesh": members connect to each other, signaling through Signal. "sfu": each member
 /// publishes to and listens from the server's media server, through SfuPublish, SfuListen and SfuAnswer.</param>
@@ -72,10 +73,16 @@ public sealed record FloorRequestResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RetryAfterMs,
     FloorChangedEvent Floor);
 
-public sealed record ParticipantLeftEvent(string Id);
+// Every channel event carries Seq: the channel's count of events, the same for every member a broadcast reaches and
+// growing with each event. A client drops an event whose Seq is not above the last it saw (or the snapshot's):
+// duplicates and stragglers, which a cluster can deliver after a node or the channel's activation moved.
+
+public sealed record ParticipantJoinedEvent(string Id, string Name, long Seq);
+
+public sealed record ParticipantLeftEvent(string Id, long Seq);
 
 /// <summary>A member whose connection dropped; they keep their place until the resume grace ends.</summary>
-public sealed record ParticipantAwayEvent(string Id);
+public sealed record ParticipantAwayEvent(string Id, long Seq);
 
 /// <summary>The server is shutting down; reconnect from retryAfterMs on, with jitter.</summary>
 public sealed record ServerClosingEvent(long RetryAfterMs);
@@ -83,7 +90,8 @@ public sealed record ServerClosingEvent(long RetryAfterMs);
 public sealed record SignalEvent(
     string From,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SessionDescription? Description,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IceCandidate? Candidate);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IceCandidate? Candidate,
+    long Seq);
 
 /// <summary>Times are Unix milliseconds of the server's clock.</summary>
 public sealed record FloorChangedEvent(
@@ -94,14 +102,17 @@ public sealed record FloorChangedEvent(
     long Seq);
 
 public sealed record FloorGrantedEvent(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt,
+    long Seq);
 
-public sealed record FloorRevokedEvent(string Reason);
+public sealed record FloorRevokedEvent(string Reason, long Seq);
+
+public sealed record MediaChangedEvent(string Topology, long Seq);
 
 /// <summary>What the server calls on clients. Method names are the wire event names.</summary>
 public interface IChannelClient
 {
-    Task ParticipantJoined(ParticipantInfo participant);
+    Task ParticipantJoined(ParticipantJoinedEvent participant);
     Task ParticipantLeft(ParticipantLeftEvent participant);
     Task ParticipantAway(ParticipantAwayEvent participant);
     Task ServerClosing(ServerClosingEvent closing);
@@ -109,6 +120,6 @@ public interface IChannelClient
     Task FloorChanged(FloorChangedEvent floor);
     Task FloorGranted(FloorGrantedEvent grant);
     Task FloorRevoked(FloorRevokedEvent revoke);
-    Task MediaChanged(MediaInfo media);
-    Task MediaInterrupted(MediaInfo media);
+    Task MediaChanged(MediaChangedEvent media);
+    Task MediaInterrupted(MediaChangedEvent media);
 }

@@ -106,6 +106,24 @@ public class PresenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryChannelEventCountsUpFromTheSnapshotSoClientsCanDropStragglers()
+    {
+        await using var ann = await _server.ConnectAsync();
+        var start = (await ann.JoinAsync("counted", "Ann")).GetProperty("seq").GetInt64();
+        await using var bob = await _server.JoinAsync("counted", "Bob");
+        var seqs = new List<long> { start, (await ann.NextAsync("ParticipantJoined")).GetProperty("seq").GetInt64() };
+        await bob.InvokeAsync("RequestFloor", new { });
+        seqs.Add((await ann.NextAsync("FloorChanged")).GetProperty("seq").GetInt64());
+        await bob.InvokeAsync("Signal", new { to = ann.Id, candidate = new { candidate = "candidate:1 1 udp 1 192.0.2.1 9 typ host", sdpMid = "0" } });
+        seqs.Add((await ann.NextAsync("Signal")).GetProperty("seq").GetInt64());
+        await bob.InvokeAsync("Leave", new { });
+        seqs.Add((await ann.NextAsync("ParticipantLeft")).GetProperty("seq").GetInt64());
+        seqs.Add((await ann.NextAsync("FloorChanged")).GetProperty("seq").GetInt64());
+        Assert.Equal(seqs.Order(), seqs);
+        Assert.Equal(seqs.Count, seqs.Distinct().Count());
+    }
+
+    [Fact]
     public async Task HealthzAnswers()
     {
         using var http = new HttpClient { BaseAddress = _server.Address };

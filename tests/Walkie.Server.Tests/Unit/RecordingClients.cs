@@ -16,7 +16,7 @@ internal sealed class RecordingClients : IChannelClients
 
     private sealed class Recorder(RecordingClients owner, string to) : IChannelClient
     {
-        public Task ParticipantJoined(ParticipantInfo participant) => Record(nameof(ParticipantJoined), participant);
+        public Task ParticipantJoined(ParticipantJoinedEvent participant) => Record(nameof(ParticipantJoined), participant);
         public Task ParticipantLeft(ParticipantLeftEvent participant) => Record(nameof(ParticipantLeft), participant);
         public Task ParticipantAway(ParticipantAwayEvent participant) => Record(nameof(ParticipantAway), participant);
         public Task ServerClosing(ServerClosingEvent closing) => Record(nameof(ServerClosing), closing);
@@ -24,8 +24,8 @@ internal sealed class RecordingClients : IChannelClients
         public Task FloorChanged(FloorChangedEvent floor) => Record(nameof(FloorChanged), floor);
         public Task FloorGranted(FloorGrantedEvent grant) => Record(nameof(FloorGranted), grant);
         public Task FloorRevoked(FloorRevokedEvent revoke) => Record(nameof(FloorRevoked), revoke);
-        public Task MediaChanged(MediaInfo media) => Record(nameof(MediaChanged), media);
-        public Task MediaInterrupted(MediaInfo media) => Record(nameof(MediaInterrupted), media);
+        public Task MediaChanged(MediaChangedEvent media) => Record(nameof(MediaChanged), media);
+        public Task MediaInterrupted(MediaChangedEvent media) => Record(nameof(MediaInterrupted), media);
 
         private Task Record(string name, object body)
         {

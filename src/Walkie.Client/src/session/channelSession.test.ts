@@ -25,6 +25,7 @@ function snapshot(change: Partial<JoinResult> = {}): JoinResult {
     resumeToken: 'token',
     resumed: false,
     media: { topology: 'mesh' },
+    seq: 3,
     ...change,
   };
 }
@@ -283,6 +284,22 @@ describe('ChannelSession', () => {
     // Older floors are still dropped after the swap.
     connection.event('FloorChanged', { holder: carol, queue: [], seq: 3 });
     expect(store.state.floor.holder).toEqual(bob);
+  });
+
+  it('drops a channel event whose seq is not above the last one seen or the snapshot\'s', async () => {
+    const { connection, store } = await joined();
+    connection.event('ParticipantJoined', { ...bob, seq: 2 });
+    connection.event('ParticipantLeft', { id: bob.id, seq: 3 });
+    expect(store.state.others.map((p) => p.id)).toEqual([bob.id, carol.id]);
+
+    connection.event('ParticipantLeft', { id: bob.id, seq: 5 });
+    // A straggler from before the leave, as a cluster can deliver after a node died: Bob must not come back.
+    connection.event('ParticipantJoined', { ...bob, seq: 4 });
+    connection.event('ParticipantJoined', { ...bob, seq: 5 });
+    expect(store.state.others.map((p) => p.id)).toEqual([carol.id]);
+
+    connection.event('ParticipantJoined', { ...bob, seq: 6 });
+    expect(store.state.others).toEqual([carol, bob]);
   });
 
   it('MediaInterrupted closes the dead media and says voice is down until the next MediaChanged', async () => {

@@ -53,6 +53,8 @@ export class ChannelSession {
   // Answers and events can be handled out of order (an answer resolves in a microtask after events read in the same
   // batch), so each floor carries the channel's change count and an older one is dropped.
   private floorSeq = -1;
+  // The last channel event handled, or the snapshot's count: anything at or below it is a duplicate or a straggler.
+  private eventSeq = -1;
   private readonly remoteStreams = new Map<string, MediaStream>();
   // A stream the server already limits to the floor holder (an SFU's): always audible, and what the meter shows.
   private floorStream: { id: string; stream: MediaStream } | null = null;
@@ -74,6 +76,7 @@ export class ChannelSession {
           this.dispatch({ type: 'disconnected' });
           this.store.update({ floor: { holder: null, queue: [] } });
           this.floorSeq = -1;
+          this.eventSeq = -1;
           this.playback.floor(null);
           this.media?.floor(null);
         }
@@ -142,6 +145,7 @@ export class ChannelSession {
     this.snapshot = snapshot;
     this.transmitLimitMs = snapshot.limits.transmitLimitMs;
     this.floorSeq = snapshot.floor.seq ?? -1;
+    this.eventSeq = snapshot.seq;
     this.startMedia(snapshot);
     this.store.update({
       view: 'channel',
@@ -191,13 +195,21 @@ export class ChannelSession {
   }
 
   private handleEvent(e: ServerEvent): void {
+    const seq = 'seq' in e.body ? e.body.seq : undefined;
+    if (seq !== undefined) {
+      if (seq <= this.eventSeq) {
+        return;
+      }
+      this.eventSeq = seq;
+    }
     const { state } = this.store;
     switch (e.name) {
       case 'ParticipantJoined': {
         // A known id is someone back on a new connection.
-        const known = state.others.some((p) => p.id === e.body.id);
+        const joined = { id: e.body.id, name: e.body.name };
+        const known = state.others.some((p) => p.id === joined.id);
         this.store.update({
-          others: known ? state.others.map((p) => (p.id === e.body.id ? e.body : p)) : [...state.others, e.body],
+          others: known ? state.others.map((p) => (p.id === joined.id ? joined : p)) : [...state.others, joined],
           away: state.away.filter((id) => id !== e.body.id),
         });
         this.media?.arrived(e.body.id);
@@ -226,7 +238,7 @@ export class ChannelSession {
         this.dispatch({ type: 'revoked', reason: e.body.reason });
         break;
       case 'MediaChanged':
-        this.mediaChanged(e.body);
+        this.mediaChanged({ topology: e.body.topology });
         break;
       case 'MediaInterrupted':
         // What we had with the media server died with it; the server rebuilds the channel there and says so.

@@ -10,7 +10,7 @@ export interface FloorInfo {
   queue: ParticipantInfo[];
   since?: number;
   expiresAt?: number;
-  /** Counts the channel's floor changes: a floor with a lower seq than one already shown is stale. */
+  /** The channel's event count at this floor change: a floor with a lower seq than one already shown is stale. */
   seq?: number;
 }
 
@@ -64,6 +64,8 @@ export interface JoinResult {
   resumed: boolean;
   /** How the channel's audio travels: peer to peer ("mesh"), or through the server's media server ("sfu"). */
   media: { topology: 'mesh' | 'sfu' };
+  /** The channel's event count when this snapshot was taken: events up to it are already in the snapshot. */
+  seq: number;
 }
 
 /** An offer or answer exchanged with the server's media server in an SFU channel. */
@@ -85,19 +87,23 @@ export type FloorOutcome = { floor?: FloorInfo } & (
   | { outcome: 'denied'; holder?: ParticipantInfo; retryAfterMs?: number }
 );
 
+/**
+ * Every channel event carries `seq`, the channel's event count: it grows with each event, and an event whose seq is
+ * not above the last one seen (or the snapshot's) is a duplicate or a straggler. ServerClosing is the server's own.
+ */
 export interface ServerEvents {
-  ParticipantJoined: ParticipantInfo;
-  ParticipantLeft: { id: string };
-  ParticipantAway: { id: string };
+  ParticipantJoined: ParticipantInfo & { seq?: number };
+  ParticipantLeft: { id: string; seq?: number };
+  ParticipantAway: { id: string; seq?: number };
   ServerClosing: { retryAfterMs: number };
-  Signal: SignalPayload & { from: string };
+  Signal: SignalPayload & { from: string; seq?: number };
   FloorChanged: FloorInfo;
-  FloorGranted: { expiresAt?: number };
-  FloorRevoked: { reason: string };
+  FloorGranted: { expiresAt?: number; seq?: number };
+  FloorRevoked: { reason: string; seq?: number };
   /** The channel's audio travels another way from now on; the seat, the floor and the queue are unchanged. */
-  MediaChanged: { topology: 'mesh' | 'sfu' };
+  MediaChanged: { topology: 'mesh' | 'sfu'; seq?: number };
   /** The server lost its media server: no audio reaches anyone until a MediaChanged says it is back. */
-  MediaInterrupted: { topology: 'mesh' | 'sfu' };
+  MediaInterrupted: { topology: 'mesh' | 'sfu'; seq?: number };
 }
 
 /** A refusal from the server: a stable machine code and a sentence for people. */
