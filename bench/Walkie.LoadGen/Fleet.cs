@@ -23,7 +23,7 @@ internal sealed class Room(string name)
 }
 
 /// <summary>Many real SignalR clients, joined in rooms, with handlers that time the events they receive.</summary>
-internal sealed class Fleet(Uri hub, int roomSize)
+internal sealed class Fleet(IReadOnlyList<Uri> hubs, int roomSize)
 {
     public List<Room> Rooms { get; } = [];
     public Samples FanOut { get; set; } = new();
@@ -41,7 +41,7 @@ internal sealed class Fleet(Uri hub, int roomSize)
                 Rooms.Add(new Room($"bench-{Rooms.Count}"));
             }
             var room = Rooms[^1];
-            var member = new Member(Connect(), room);
+            var member = new Member(Connect(hubs[room.Members.Count % hubs.Count]), room);
             room.Members.Add(member);
             await gate.WaitAsync();
             tasks.Add(Task.Run(async () =>
@@ -59,7 +59,7 @@ internal sealed class Fleet(Uri hub, int roomSize)
         await Task.WhenAll(tasks);
     }
 
-    private HubConnection Connect()
+    private static HubConnection Connect(Uri hub)
     {
         // Each .NET HubConnection has its own HttpClient, whose idle negotiate connection would hold a second socket
         // per client on the server for two minutes (browsers share one). WebSockets without negotiate uses one.

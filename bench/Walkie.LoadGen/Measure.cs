@@ -34,12 +34,16 @@ internal sealed record Summary(int Count, double P50, double P95, double P99, do
     public override string ToString() => $"n={Count} p50={P50:F2} p95={P95:F2} p99={P99:F2} max={Max:F2} ms";
 }
 
-/// <summary>Reads the server process's memory and CPU time from /proc.</summary>
-internal sealed class ServerProbe(int pid)
+/// <summary>Reads the server processes' memory and CPU time from /proc, summed over the nodes of a cluster.</summary>
+internal sealed class ServerProbe(IReadOnlyList<int> pids)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public long ResidentBytes()
+    public long ResidentBytes() => pids.Sum(ResidentBytes);
+
+    public double CpuSeconds() => pids.Sum(CpuSeconds);
+
+    private static long ResidentBytes(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
@@ -51,7 +55,7 @@ internal sealed class ServerProbe(int pid)
         return 0;
     }
 
-    public double CpuSeconds()
+    private static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

@@ -9,9 +9,11 @@ using Walkie.LoadGen;
 // Drives a running Walkie.Server with real SignalR clients and measures what one server carries.
 // Usage: Walkie.LoadGen --url http://127.0.0.1:5000 --server-pid PID [--clients 18500] [--room-size 10]
 //        [--churn 250,500,1000,2000] [--relay 1000,2000,4000,8000] [--step-seconds 10] [--out bench/results]
+// A cluster is several comma-separated URLs and PIDs: each room's members are dealt over the nodes in turn, so every
+// press, FloorChanged and signal crosses nodes, and memory and CPU are the nodes' sums.
 var opts = ParseArgs(args);
-var url = new Uri(new Uri(opts["url"]), "/hubs/channel");
-var probe = new ServerProbe(int.Parse(opts["server-pid"], CultureInfo.InvariantCulture));
+var urls = opts["url"].Split(',').Select(u => new Uri(new Uri(u), "/hubs/channel")).ToList();
+var probe = new ServerProbe([.. opts["server-pid"].Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))]);
 var target = Int("clients", 18_500);
 var roomSize = Int("room-size", 10);
 var stepSeconds = Int("step-seconds", 10);
@@ -21,8 +23,9 @@ var results = new Dictionary<string, object>
     ["benchmark"] = "signaling",
     ["date"] = DateTimeOffset.UtcNow.ToString("u"),
     ["machine"] = Machine(),
+    ["nodes"] = urls.Count,
 };
-var fleet = new Fleet(url, roomSize);
+var fleet = new Fleet(urls, roomSize);
 Console.WriteLine($"Walkie signaling benchmark, {results["date"]}, {Machine()}");
 
 // Phase 0: idle server memory, then 2,000 clients and sequential presses for press-to-grant.
@@ -182,11 +185,11 @@ void Write(Dictionary<string, object> data)
     var json = Path.Combine(outDir, $"signaling-{stamp}.json");
     File.WriteAllText(json, JsonSerializer.Serialize(data, new JsonSerializerOptions { WriteIndented = true }));
     var md = new StringBuilder();
-    md.AppendLine($"### Signaling load, {data["date"]}").AppendLine().AppendLine($"Machine: {data["machine"]}").AppendLine();
+    md.AppendLine($"### Signaling load, {data["date"]}, {urls.Count} node(s)").AppendLine().AppendLine($"Machine: {data["machine"]}").AppendLine();
     md.AppendLine("| measure | result |").AppendLine("|---|---|");
     md.AppendLine($"| press-to-grant, {Math.Min(2_000, target):N0} clients connected | {p2g} |");
     md.AppendLine($"| joined clients | {fleet.Count} in {fleet.Rooms.Count} rooms of {roomSize}, ramp {rampWatch.Elapsed.TotalSeconds:F1} s |");
-    md.AppendLine($"| server memory per connection | {perConnection / 1024:F1} KiB (RSS {rssIdle / 1048576.0:F0} → {rss / 1048576.0:F0} MiB) |");
+    md.AppendLine($"| server memory per connection | {perConnection / 1024:F1} KiB (RSS {rssIdle / 1048576.0:F0} → {rss / 1048576.0:F0} MiB{(urls.Count > 1 ? $", summed over {urls.Count} nodes" : "")}) |");
     md.AppendLine().AppendLine("| churn target/s | grants/s | skipped | press-to-grant p50 / p95 / p99 ms | FloorChanged fan-out p99 ms | server CPU % | generator CPU % |").AppendLine("|---|---|---|---|---|---|---|");
     foreach (ChurnStep c in churn)
     {

@@ -74,7 +74,7 @@ public class ChannelGrowthTests
 
         Assert.Equal("x", Assert.Throws<MediaMustGrowException>(() => registry.Join("c3", Address, new JoinRequest("x", "Cy", null))).Channel);
         Assert.Equal(2, registry.Find("c1").Channel.Count);
-        Assert.Empty(_clients.To<MediaInfo>("c1"));
+        Assert.Empty(_clients.To<MediaChangedEvent>("c1"));
         Assert.DoesNotContain("close", factory.Made[0].Calls);
 
         registry.Find("c1").Channel.RequestFloor(ann.Self.Id);
@@ -88,9 +88,9 @@ public class ChannelGrowthTests
         Assert.Contains("close", factory.Made[0].Calls);
         // The new media learns the members and the floor holder before the joiner is added.
         Assert.Equal(["joined:" + ann.Self.Id, $"joined:{registry.Find("c2").Self.Id}", "floor:" + ann.Self.Id, "joined:" + cy.Self.Id], big.Calls);
-        Assert.Equal("big", Assert.Single(_clients.To<MediaInfo>("c1")).Topology);
-        Assert.Equal("big", Assert.Single(_clients.To<MediaInfo>("c2")).Topology);
-        Assert.Empty(_clients.To<MediaInfo>("c3"));
+        Assert.Equal("big", Assert.Single(_clients.To<MediaChangedEvent>("c1")).Topology);
+        Assert.Equal("big", Assert.Single(_clients.To<MediaChangedEvent>("c2")).Topology);
+        Assert.Empty(_clients.To<MediaChangedEvent>("c3"));
     }
 
     [Fact]
