@@ -50,7 +50,8 @@ function spawnCaptured(command, args, options = {}) {
 }
 
 async function stopProcess(child, signal = 'SIGTERM') {
-  if (child.exitCode === null) {
+  // A child killed by a signal keeps exitCode null; waiting for its exit again would wait forever.
+  if (child.exitCode === null && child.signalCode === null) {
     child.kill(signal);
     await once(child, 'exit');
   }

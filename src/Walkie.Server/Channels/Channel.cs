@@ -110,6 +110,19 @@ internal sealed partial class Channel
         lock (_lock) { return _members.Values.FirstOrDefault(m => m.ConnectionId == connectionId)?.Id; }
     }
 
+    /// <summary>Tells one member to build their media again, for someone whose media was lost with the channel's copy.</summary>
+    public void SendMediaTo(string participantId)
+    {
+        lock (_lock)
+        {
+            if (_members.TryGetValue(participantId, out var member))
+            {
+                var changed = new MediaChangedEvent(_media.Topology, ++_seq);
+                _clients.Send(member.ConnectionId, OutboxSize.Small, c => c.MediaChanged(changed));
+            }
+        }
+    }
+
     /// <summary>Tells one member the floor as it is, for someone whose view of it may be stale.</summary>
     public void SendFloorTo(string participantId)
     {

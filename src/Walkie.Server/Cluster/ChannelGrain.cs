@@ -34,6 +34,11 @@ internal sealed partial class ChannelGrain(
     /// <summary>Which node each member's connection is on: the node whose lease keeps them.</summary>
     private readonly Dictionary<string, string> _nodeOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _renewedAt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Members who left, for a lease: a renewal its node sent before it learned of the leave must not bring them back.
+    /// </summary>
+    private readonly Dictionary<string, DateTimeOffset> _left = new(StringComparer.Ordinal);
     private Channel? _channel;
     private bool _chargedCreator;
     private IDisposable? _leaseCheck;
@@ -74,6 +79,11 @@ internal sealed partial class ChannelGrain(
     {
         if (join.ResumeId is { } back && _channel is { } current && current.Has(back))
         {
+            // One connection holds one seat: a seat it held before under another id is given up.
+            if (current.MemberOn(join.ConnectionId) is { } other && other != back)
+            {
+                Remove(other);
+            }
             var (snapshot, _) = current.Resume(back, join.ConnectionId, ice.For(back), ice.TransportPolicy, tokens.Issue(Name, back));
             Seat(back, join.Node);
             return new(snapshot, current.PasscodeHash);
@@ -182,6 +192,12 @@ internal sealed partial class ChannelGrain(
         foreach (var member in renewal.Members)
         {
             var channel = _channel ??= NewChannel(renewal.Passcode, createdBy: "");
+            if (_left.ContainsKey(member.Id) || !SamePasscode(channel.PasscodeHash, renewal.Passcode))
+            {
+                // Gone already, or a channel of the same name that someone else started while this one was being
+                // rebuilt: a private channel's members are never merged into it. Their calls get not-joined.
+                continue;
+            }
             if (channel.Has(member.Id))
             {
                 if (renewal.Resend)
@@ -194,6 +210,11 @@ internal sealed partial class ChannelGrain(
             // since what they last heard of it came from the lost activation.
             channel.Add(new Participant(member.Id, member.Name, member.ConnectionId), ice.For(member.Id), ice.TransportPolicy, tokens.Issue(Name, member.Id));
             channel.SendFloorTo(member.Id);
+            if (channel.Media is SfuRoom)
+            {
+                // The rebuilt channel has its own Janus room: whatever media the member had is dead.
+                channel.SendMediaTo(member.Id);
+            }
             Seat(member.Id, renewal.Node);
             LogRestored(member.Id, Name, renewal.Node);
         }
@@ -249,6 +270,10 @@ internal sealed partial class ChannelGrain(
     private Task ExpireLeases(CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
+        foreach (var (id, at) in _left.Where(l => now - l.Value > _options.Cluster.Lease).ToList())
+        {
+            _left.Remove(id);
+        }
         foreach (var (node, at) in _renewedAt.Where(r => now - r.Value > _options.Cluster.Lease).ToList())
         {
             _renewedAt.Remove(node);
@@ -274,8 +299,13 @@ internal sealed partial class ChannelGrain(
     private void Seat(string participantId, string node)
     {
         _nodeOf[participantId] = node;
-        _renewedAt.TryAdd(node, time.GetUtcNow());
+        _left.Remove(participantId);
+        // A node just seating someone is alive: an old timestamp from before must not expire them at the next check.
+        _renewedAt[node] = time.GetUtcNow();
     }
+
+    private static bool SamePasscode(byte[]? a, byte[]? b) =>
+        a is null ? b is null : b is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(a, b);
 
     private bool IsOn(string participantId, string connectionId) => _channel?.ConnectionOf(participantId) == connectionId;
 
@@ -289,6 +319,7 @@ internal sealed partial class ChannelGrain(
     private void Remove(string participantId)
     {
         _nodeOf.Remove(participantId);
+        _left[participantId] = time.GetUtcNow();
         if (_channel is { } channel && channel.Remove(participantId) == 0)
         {
             Close(channel);

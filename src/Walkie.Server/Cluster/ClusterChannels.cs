@@ -27,12 +27,14 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
         var passcode = ChannelInput.PasscodeHash(request.Passcode);
         var resumeId = tokens.Read(request.Resume) is var (tokenChannel, id) && tokenChannel == channel ? id : null;
         var joined = (await Call(() => Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId)))).Unwrap();
-        // Refused joins lose nothing: only a join that succeeded leaves the channel this connection was in before.
-        if (_members.TryGetValue(connectionId, out var previous) && previous.Channel != channel)
+        // Refused joins lose nothing: only a join that succeeded leaves the channel this connection was in before. The
+        // new membership is recorded first, so no renewal names the connection in the old channel after the leave.
+        _members.TryGetValue(connectionId, out var previous);
+        _members[connectionId] = new LocalMember(channel, joined.Result.Self.Id, joined.Result.Self.Name, joined.ChannelPasscode);
+        if (previous is not null && previous.Channel != channel)
         {
             await Call(() => Grain(previous.Channel).Leave(previous.Id, connectionId));
         }
-        _members[connectionId] = new LocalMember(channel, joined.Result.Self.Id, joined.Result.Self.Name, joined.ChannelPasscode);
         LogJoined(joined.Result.Self.Id, channel, node.Id);
         return joined.Result;
     }

@@ -80,7 +80,7 @@ internal sealed partial class LeaseRenewer(
             {
                 await channels.RenewAsync(channel, resend);
             }
-            catch (WalkieError e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // While the cluster recovers from a lost node the grain may be briefly unreachable; the next round retries.
                 LogRenewFailed(channel, e.Message);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.SignalR;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server.Hubs;
 
@@ -10,7 +11,7 @@ namespace Walkie.Server.Hubs;
 /// out, with a short pause for it to leave. Other stops announce on ApplicationStopping, on a best-effort basis.
 /// A client that misses it still reconnects at once when its socket closes.
 /// </summary>
-internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> hub, IHostApplicationLifetime lifetime, TimeProvider time)
+internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> hub, IHostApplicationLifetime lifetime, TimeProvider time, ClientTable clients)
 {
     public const long RetryAfterMs = 250;
     private static readonly TimeSpan FlushPause = TimeSpan.FromMilliseconds(250);
@@ -45,7 +46,9 @@ internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> 
             return;
         }
         // Bounded: a client that does not read must not hold the shutdown up.
-        if (hub.Clients.All.ServerClosing(new ServerClosingEvent(RetryAfterMs)).Wait(TimeSpan.FromSeconds(2)))
+        // This process's connections only: in a cluster, All would reach every node's clients through the backplane,
+        // and they would wait for a restart that is not theirs.
+        if (hub.Clients.Clients(clients.ConnectionIds()).ServerClosing(new ServerClosingEvent(RetryAfterMs)).Wait(TimeSpan.FromSeconds(2)))
         {
             Task.Delay(FlushPause, time).Wait();
         }

@@ -43,6 +43,9 @@ internal sealed class ClientTable(IOptions<WalkieOptions> options, TimeProvider 
 
     public ClientConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
+    /// <summary>The hub connections of this process (in a cluster, of this node alone).</summary>
+    public IReadOnlyList<string> ConnectionIds() => [.. _connections.Keys];
+
     public ClientConnection Register(string connectionId, string address, ConnectionContext connection)
     {
         var client = new ClientConnection(connectionId, address, connection, time.GetTimestamp());

@@ -66,6 +66,15 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>SIGTERM: the polite stop a service manager or a rolling deploy sends.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+        }
+    }
+
     /// <summary>SIGKILL: the program gets no chance to say goodbye, as in a crash or a pulled plug.</summary>
     public void Kill()
     {

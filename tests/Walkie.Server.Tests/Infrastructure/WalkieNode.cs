@@ -77,6 +77,8 @@ internal sealed class WalkieNode : IAsyncDisposable
 
     public void Kill() => _process.Kill();
 
+    public void Terminate() => _process.Terminate();
+
     public string Tail() => _process.Tail();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

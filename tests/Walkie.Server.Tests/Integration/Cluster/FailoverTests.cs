@@ -89,6 +89,19 @@ public class FailoverTests
         Assert.Equal(JsonValueKind.Null, freed.GetProperty("holder").ValueKind);
     }
 
+    [Fact]
+    public async Task ANodeShuttingDownTellsItsOwnClientsAndNoOneElses()
+    {
+        await using var cluster = await RunningCluster.StartAsync();
+        await using var leaving = await cluster.JoinOnAsync(0, "ops", "leaving");
+        await using var staying = await cluster.JoinOnAsync(1, "ops", "staying");
+
+        cluster.Nodes[0].Terminate();
+        await leaving.NextAsync("ServerClosing");
+        // Its clients reconnect elsewhere; a client of a node that is not stopping must not wait for a restart.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => staying.NextAsync("ServerClosing", _ => true, TimeSpan.FromSeconds(2)));
+    }
+
     private static string Hosts(RunningCluster cluster, string channel) =>
         string.Join("; ", cluster.Nodes.Select((n, i) => $"node {i} alive={n.IsAlive} hosted {n.Output.Split($"Channel {channel} is hosted").Length - 1}×"));
 
