@@ -8,6 +8,7 @@ import { ChannelSession, type SessionConnection } from './channelSession';
 const alice = { id: 'p-a', name: 'Alice' };
 const bob = { id: 'p-b', name: 'Bob' };
 const carol = { id: 'p-c', name: 'Carol' };
+const dan = { id: 'p-d', name: 'Dan' };
 
 /** Alice joins; Bob is there, Carol is away, nobody talks. */
 function snapshot(change: Partial<JoinResult> = {}): JoinResult {
@@ -251,7 +252,8 @@ describe('ChannelSession', () => {
     expect(mic.track.enabled).toBe(false);
     expect(media().calls.slice(-2)).toEqual(['sending:false', 'floor:null']);
 
-    // The count starts over with the re-joined channel.
+    // The count starts over with the re-joined channel (a server that restarted).
+    connection.callbacks.onRejoined(snapshot({ floor: { holder: null, queue: [], seq: 0 }, seq: 0 }));
     connection.event('FloorChanged', { holder: bob, queue: [], seq: 1 });
     expect(store.state.floor.holder).toEqual(bob);
   });
@@ -300,6 +302,17 @@ describe('ChannelSession', () => {
 
     connection.event('ParticipantJoined', { ...bob, seq: 6 });
     expect(store.state.others).toEqual([carol, bob]);
+  });
+
+  it('events that arrive before a re-join\'s snapshot are applied after it, not overwritten by it', async () => {
+    const { connection, store } = await joined();
+    connection.callbacks.onState('reconnecting');
+    connection.callbacks.onState('connected');
+    // Read in the same batch as the re-join's answer, which resolves after them.
+    connection.event('ParticipantJoined', { ...dan, seq: 8 });
+    connection.event('ParticipantLeft', { id: bob.id, seq: 6 });
+    connection.callbacks.onRejoined(snapshot({ participants: [bob], away: [], seq: 7 }));
+    expect(store.state.others).toEqual([bob, dan]);
   });
 
   it('MediaInterrupted closes the dead media and says voice is down until the next MediaChanged', async () => {

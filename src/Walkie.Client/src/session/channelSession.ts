@@ -36,6 +36,9 @@ export interface ChannelSessionDeps {
   onRejoinRefused: (error: HubError) => void;
 }
 
+/** A re-join answer comes within one round trip; the events before it are few. */
+const maxPendingEvents = 256;
+
 type ServerEvent = { [N in keyof ServerEvents]: { name: N; body: ServerEvents[N] } }[keyof ServerEvents];
 
 /**
@@ -55,6 +58,9 @@ export class ChannelSession {
   private floorSeq = -1;
   // The last channel event handled, or the snapshot's count: anything at or below it is a duplicate or a straggler.
   private eventSeq = -1;
+  // Events that arrive while we are cut off or re-joining: the re-join's answer resolves after events read in the same
+  // batch, and its snapshot would overwrite them. They are handled after it, newer than it or dropped.
+  private pending: ServerEvent[] | null = null;
   private readonly remoteStreams = new Map<string, MediaStream>();
   // A stream the server already limits to the floor holder (an SFU's): always audible, and what the meter shows.
   private floorStream: { id: string; stream: MediaStream } | null = null;
@@ -68,10 +74,11 @@ export class ChannelSession {
     this.playback = new PlaybackGate((peerId, audible) => deps.audio.setAudible(peerId, audible));
     this.setMicrophone(microphone);
     this.connection = deps.connect({
-      onEvent: (name, body) => this.handleEvent({ name, body } as ServerEvent),
+      onEvent: (name, body) => this.receive({ name, body } as ServerEvent),
       onState: (state) => {
         this.store.update({ connection: state });
         if (state !== 'connected') {
+          this.pending ??= [];
           // Nobody can be heard or granted while we are cut off: show nothing stale.
           this.dispatch({ type: 'disconnected' });
           this.store.update({ floor: { holder: null, queue: [] } });
@@ -157,6 +164,9 @@ export class ChannelSession {
       floor: snapshot.floor,
       ptt: this.microphone ? { phase: 'idle' } : { phase: 'listen-only' },
     });
+    const queued = this.pending ?? [];
+    this.pending = null;
+    queued.forEach((e) => this.handleEvent(e));
   }
 
   /**
@@ -192,6 +202,16 @@ export class ChannelSession {
     this.media.floor(snapshot.floor.holder?.id ?? null);
     this.media.present(snapshot.participants.filter((p) => !snapshot.away.includes(p.id)).map((p) => p.id));
     this.store.update({ audio: 'ok' });
+  }
+
+  private receive(e: ServerEvent): void {
+    if (this.pending) {
+      if (this.pending.length < maxPendingEvents) {
+        this.pending.push(e);
+      }
+      return;
+    }
+    this.handleEvent(e);
   }
 
   private handleEvent(e: ServerEvent): void {
