@@ -17,7 +17,16 @@ dotnet build bench/Walkie.LoadGen -c Release --nologo -v quiet
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
 dir=$(mktemp -d)
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"' EXIT
+redis=""
+# Nodes first, and Redis once they are gone: a node stopping after Redis waits a minute to write itself out of the
+# cluster's membership table.
+stop() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "$redis" ] && { kill "$redis" 2>/dev/null || true; wait "$redis" 2>/dev/null || true; }
+  rm -rf "$dir"
+}
+trap stop EXIT
 
 # Per-event console logging would measure the console, not Walkie: the server logs warnings only here.
 # Every generated client comes from 127.0.0.1 and presses far faster than a person, so the per-address caps and the
@@ -30,7 +39,7 @@ if [ "$nodes" -gt 0 ]; then
   command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
   redis_port=$(free_port)
   taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly yes >/dev/null &
-  pids+=($!)
+  redis=$!
   cluster=(--Walkie:Cluster:Redis="127.0.0.1:$redis_port" --Walkie:Cluster:AdvertisedAddress=127.0.0.1
     --Walkie:Resume:Key=benchmark-resume-key-0123456789abcdef)
   count=$nodes
@@ -45,12 +54,10 @@ for _ in $(seq "$count"); do
   pids+=($!)
   urls+=("http://127.0.0.1:$port")
 done
-server_pids=("${pids[@]}")
-[ "$nodes" -gt 0 ] && server_pids=("${pids[@]:1}")
 for url in "${urls[@]}"; do
   for _ in $(seq 300); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
 done
 
 join() { local IFS=,; echo "$*"; }
 taskset -c 1 dotnet bench/Walkie.LoadGen/bin/Release/net10.0/Walkie.LoadGen.dll \
-  --url "$(join "${urls[@]}")" --server-pid "$(join "${server_pids[@]}")" --out bench/results "$@"
+  --url "$(join "${urls[@]}")" --server-pid "$(join "${pids[@]}")" --out bench/results "$@"
