@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  energyOver, inboundEnergy, launchBrowser, openUser, press, release, selfId, SILENT, waitConnected, waitFor, waitHears,
+  energyOver, inboundEnergy, launchBrowser, openUser, press, release, screenshot, selfId, SILENT, waitConnected, waitFor, waitHears,
 } from './harness.mjs';
 import { startSfuServer } from './janus.mjs';
 
@@ -47,6 +47,7 @@ describe('Janus restarting under a live SFU channel', () => {
     const killed = Date.now();
     await Promise.all([a, b].map((u) => u.page.getByText('Voice is down').waitFor({ timeout: 3000 })));
     console.log(`both pages said voice is down ${Date.now() - killed} ms after Janus died`);
+    await screenshot(b.page, 'sfu-voice-down-1280x800');
     // Long enough for both pages to lose Janus: nothing is heard through a dead server.
     await new Promise((r) => setTimeout(r, 1000));
     const down = await inboundEnergy(b.page);

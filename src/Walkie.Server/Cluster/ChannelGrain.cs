@@ -63,17 +63,7 @@ internal sealed partial class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<GrainReply<GrainJoined>> Join(GrainJoin join)
-    {
-        try
-        {
-            return new(await JoinAsync(join));
-        }
-        catch (WalkieError e)
-        {
-            return GrainReply<GrainJoined>.Refused(e);
-        }
-    }
+    public Task<GrainReply<GrainJoined>> Join(GrainJoin join) => AnswerAsync(() => JoinAsync(join));
 
     private async Task<GrainJoined> JoinAsync(GrainJoin join)
     {
@@ -230,42 +220,18 @@ internal sealed partial class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<GrainReply<string>> SfuPublish(string participantId, string connectionId, string offer)
-    {
-        try
-        {
-            return new(await Room(participantId, connectionId).PublishAsync(participantId, offer, CancellationToken.None));
-        }
-        catch (WalkieError e)
-        {
-            return GrainReply<string>.Refused(e);
-        }
-    }
+    public Task<GrainReply<string>> SfuPublish(string participantId, string connectionId, string offer) =>
+        AnswerAsync(() => Room(participantId, connectionId).PublishAsync(participantId, offer, CancellationToken.None));
 
-    public async Task<GrainReply<string>> SfuListen(string participantId, string connectionId)
-    {
-        try
-        {
-            return new(await Room(participantId, connectionId).ListenAsync(participantId, CancellationToken.None));
-        }
-        catch (WalkieError e)
-        {
-            return GrainReply<string>.Refused(e);
-        }
-    }
+    public Task<GrainReply<string>> SfuListen(string participantId, string connectionId) =>
+        AnswerAsync(() => Room(participantId, connectionId).ListenAsync(participantId, CancellationToken.None));
 
-    public async Task<GrainReply<bool>> SfuAnswer(string participantId, string connectionId, string answer)
-    {
-        try
+    public Task<GrainReply<bool>> SfuAnswer(string participantId, string connectionId, string answer) =>
+        AnswerAsync(async () =>
         {
             await Room(participantId, connectionId).AnswerAsync(participantId, answer, CancellationToken.None);
-            return new(true);
-        }
-        catch (WalkieError e)
-        {
-            return GrainReply<bool>.Refused(e);
-        }
-    }
+            return true;
+        });
 
     private Task ExpireLeases(CancellationToken cancellation)
     {
@@ -339,6 +305,18 @@ internal sealed partial class ChannelGrain(
         _chargedCreator = false;
         _nodeOf.Clear();
         _renewedAt.Clear();
+    }
+
+    private static async Task<GrainReply<T>> AnswerAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return new GrainReply<T>(await call());
+        }
+        catch (WalkieError e)
+        {
+            return GrainReply<T>.Refused(e);
+        }
     }
 
     private static Task<GrainReply<T>> Answer<T>(Func<T> call)

@@ -131,17 +131,11 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
         }
     }
 
-    private static async Task Call(Func<Task> call)
+    private static Task Call(Func<Task> call) => Call(async () =>
     {
-        try
-        {
-            await call();
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
-        {
-            throw Unavailable();
-        }
-    }
+        await call();
+        return true;
+    });
 
     private static WalkieError Unavailable() =>
         new(ErrorCodes.ChannelUnavailable, "the server that carried this channel went down and it is moving to another; try again in a moment");
