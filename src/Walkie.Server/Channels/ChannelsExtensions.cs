@@ -37,12 +37,9 @@ internal static class ChannelsExtensions
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton<ResumeTokens>();
         services.AddSingleton<ShutdownAnnouncer>();
-        services.AddSingleton<ChannelRegistry>();
         services.AddSingleton<IChannelMediaFactory, ChannelMediaFactory>();
         services.AddSingleton<JanusConnection>();
         services.AddSingleton<SfuRooms>();
-        services.AddSingleton<SfuSignaling>();
-        services.AddSingleton<IChannels, LocalChannels>();
         return services;
     }
 

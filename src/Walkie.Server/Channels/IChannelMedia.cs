@@ -41,15 +41,9 @@ internal interface IChannelMediaFactory
 
     /// <summary>
     /// The cap a channel with this media would have once it switched to carry this many members, or null when it keeps
-    /// its media. A switch needs media made ready first, outside any lock: see <see cref="MediaMustGrowException"/>.
+    /// its media. A switch needs the new media made ready first.
     /// </summary>
     int? GrownCap(IChannelMedia current, int members);
-}
-
-/// <summary>A join would take a channel past its media's size: the caller makes the next media ready and joins again with it.</summary>
-internal sealed class MediaMustGrowException(string channel) : Exception($"{channel} needs new media first")
-{
-    public string Channel { get; } = channel;
 }
 
 /// <summary>Every member sends to every other; the server only relays their signals.</summary>

@@ -3,9 +3,9 @@ using Walkie.Server.Hubs;
 namespace Walkie.Server.Channels;
 
 /// <summary>
-/// Where channels live, as the hub sees them: in this process (<see cref="LocalChannels"/>, the default) or in a
-/// cluster's channel grains (Cluster/ClusterChannels). Every call names the caller by connection; refusals are
-/// <see cref="WalkieError"/>s with their codes, whichever placement made them.
+/// Where channels live, as the hub sees them: Cluster/ClusterChannels, a grain per channel in the Orleans silo of this
+/// process, alone or in a cluster. Every call names the caller by connection; refusals are <see cref="WalkieError"/>s
+/// with their codes.
 /// </summary>
 internal interface IChannels
 {

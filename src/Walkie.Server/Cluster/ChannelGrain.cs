@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Orleans.GrainDirectory;
 using Walkie.Server.Channels;
 using Walkie.Server.Hubs;
 using Walkie.Server.Ice;
@@ -14,7 +13,6 @@ namespace Walkie.Server.Cluster;
 /// rebuilt on another by the next renewals, and members whose node stopped renewing are dropped after the lease.
 /// Sends go through SignalR's Redis backplane, which reaches a connection on whichever node holds it.
 /// </summary>
-[GrainDirectory(GrainDirectoryName = Directory)]
 internal sealed partial class ChannelGrain(
     IOptions<WalkieOptions> options,
     TimeProvider time,
@@ -24,10 +22,9 @@ internal sealed partial class ChannelGrain(
     ResumeTokens tokens,
     IChannelMediaFactory media,
     SfuRooms rooms,
+    ClusterNode host,
     ILogger<ChannelGrain> log) : Grain, IChannelGrain
 {
-    public const string Directory = "channels";
-
     private readonly WalkieOptions _options = options.Value;
     private readonly ChannelAdmission _admission = new(addresses, media);
 
@@ -35,13 +32,24 @@ internal sealed partial class ChannelGrain(
     private readonly Dictionary<string, string> _nodeOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _renewedAt = new(StringComparer.Ordinal);
 
+    /// <summary>How to reach each node that has members here; as many as the cluster has nodes.</summary>
+    private readonly Dictionary<string, INodeConnections> _nodes = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Members who left, for a lease: a renewal its node sent before it learned of the leave must not bring them back.
     /// </summary>
     private readonly Dictionary<string, DateTimeOffset> _left = new(StringComparer.Ordinal);
     private Channel? _channel;
     private bool _chargedCreator;
+    private bool _hosted;
     private IDisposable? _leaseCheck;
+
+    /// <summary>
+    /// How long a join waits for Janus inside the channel's turn. Everyone else's calls to the channel queue behind it,
+    /// and callers give up after 5 s (Orleans's response timeout): past this the joiner is refused with sfu-unavailable,
+    /// and retries, rather than the whole channel stalling while Janus comes back.
+    /// </summary>
+    private static readonly TimeSpan JanusWait = TimeSpan.FromSeconds(3);
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -63,7 +71,17 @@ internal sealed partial class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public Task<GrainReply<GrainJoined>> Join(GrainJoin join) => AnswerAsync(() => JoinAsync(join));
+    public async Task<GrainReply<GrainJoined>> Join(GrainJoin join, INodeConnections node)
+    {
+        _nodes[join.Node] = node;
+        var reply = await AnswerAsync(() => JoinAsync(join));
+        if (_channel is null)
+        {
+            // A refused first joiner leaves nothing behind.
+            DeactivateOnIdle();
+        }
+        return reply;
+    }
 
     private async Task<GrainJoined> JoinAsync(GrainJoin join)
     {
@@ -74,7 +92,13 @@ internal sealed partial class ChannelGrain(
             {
                 Remove(other);
             }
-            var (snapshot, _) = current.Resume(back, join.ConnectionId, ice.For(back), ice.TransportPolicy, tokens.Issue(Name, back));
+            var oldNode = _nodeOf.GetValueOrDefault(back);
+            var (snapshot, replaced) = current.Resume(back, join.ConnectionId, ice.For(back), ice.TransportPolicy, tokens.Issue(Name, back));
+            if (replaced is not null && replaced != join.ConnectionId && oldNode is not null && _nodes.TryGetValue(oldNode, out var old))
+            {
+                // Closed at once, wherever it is, so the old connection can neither act for the member nor keep them twice.
+                old.Close(replaced).Ignore();
+            }
             Seat(back, join.Node);
             return new(snapshot, current.PasscodeHash);
         }
@@ -87,23 +111,30 @@ internal sealed partial class ChannelGrain(
                 await GrowAsync(existing);
             }
         }
+        else if (!host.TryHost(force: false))
+        {
+            throw new WalkieError(ErrorCodes.ServerFull, $"this server already has {_options.MaxChannels} channels");
+        }
         else if (!addresses.TryCreateChannel(join.Address))
         {
+            host.Unhost();
             throw new WalkieError(ErrorCodes.ChannelLimit, $"your address already started {_options.MaxChannelsPerAddress} channels that are still open");
         }
         else
         {
-            _channel = NewChannel(join.Passcode, join.Address);
+            _channel = NewChannel(join.Passcode, join.Address, hosted: true);
             _chargedCreator = true;
         }
         if (rejoining is not null)
         {
-            Remove(rejoining);
+            Remove(rejoining, forgetIfEmpty: false);
         }
-        var channel = _channel ??= NewChannel(join.Passcode, join.Address);
+        // Empty only when its one member joined it again: it starts afresh, with them.
+        var channel = _channel ??= NewChannel(join.Passcode, join.Address, hosted: host.TryHost(force: true));
         // A token for a seat this activation does not know (its node died, and the seat with it) takes the seat back
-        // under the same id: the token proves it, and nobody else can hold that id.
-        var id = join.ResumeId ?? ChannelAdmission.NewParticipantId();
+        // under the same id: the token proves it, and nobody else can hold that id. A seat that was given up (left, or
+        // away past the grace) stays given up: its owner joins afresh.
+        var id = join.ResumeId is { } resumed && !_left.ContainsKey(resumed) ? resumed : ChannelAdmission.NewParticipantId();
         var self = new Participant(id, ChannelInput.Distinct(join.Name, channel.MemberNames()), join.ConnectionId);
         var result = channel.Add(self, ice.For(id), ice.TransportPolicy, tokens.Issue(Name, id));
         Seat(id, join.Node);
@@ -111,7 +142,7 @@ internal sealed partial class ChannelGrain(
         {
             try
             {
-                await room.ReadyAsync(CancellationToken.None);
+                await ReadyAsync(room);
             }
             catch (WalkieError)
             {
@@ -128,7 +159,7 @@ internal sealed partial class ChannelGrain(
         var room = rooms.Prepare(Name);
         try
         {
-            await room.ReadyAsync(CancellationToken.None);
+            await ReadyAsync(room);
         }
         catch
         {
@@ -176,12 +207,13 @@ internal sealed partial class ChannelGrain(
     public Task<GrainReply<FloorChangedEvent>> ReleaseFloor(string participantId, string connectionId) =>
         Answer(() => Member(participantId, connectionId).ReleaseFloor(participantId));
 
-    public Task Renew(Renewal renewal)
+    public Task Renew(Renewal renewal, INodeConnections node)
     {
         _renewedAt[renewal.Node] = time.GetUtcNow();
+        _nodes[renewal.Node] = node;
         foreach (var member in renewal.Members)
         {
-            var channel = _channel ??= NewChannel(renewal.Passcode, createdBy: "");
+            var channel = _channel ??= NewChannel(renewal.Passcode, createdBy: "", hosted: host.TryHost(force: true));
             if (_left.ContainsKey(member.Id) || !SamePasscode(channel.PasscodeHash, renewal.Passcode))
             {
                 // Gone already, or a channel of the same name that someone else started while this one was being
@@ -198,7 +230,7 @@ internal sealed partial class ChannelGrain(
             }
             // Rebuilding after the activation was lost: back in under their id and name, and told the floor afresh,
             // since what they last heard of it came from the lost activation.
-            channel.Add(new Participant(member.Id, member.Name, member.ConnectionId), ice.For(member.Id), ice.TransportPolicy, tokens.Issue(Name, member.Id));
+            channel.Add(new Participant(member.Id, ChannelInput.Distinct(member.Name, channel.MemberNames()), member.ConnectionId), ice.For(member.Id), ice.TransportPolicy, tokens.Issue(Name, member.Id));
             channel.SendFloorTo(member.Id);
             if (channel.Media is SfuRoom)
             {
@@ -243,6 +275,7 @@ internal sealed partial class ChannelGrain(
         foreach (var (node, at) in _renewedAt.Where(r => now - r.Value > _options.Cluster.Lease).ToList())
         {
             _renewedAt.Remove(node);
+            _nodes.Remove(node);
             var lost = _nodeOf.Where(m => m.Value == node).Select(m => m.Key).ToList();
             LogLeaseExpired(Name, node, lost.Count);
             foreach (var participantId in lost)
@@ -253,8 +286,9 @@ internal sealed partial class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    private Channel NewChannel(byte[]? passcode, string createdBy)
+    private Channel NewChannel(byte[]? passcode, string createdBy, bool hosted)
     {
+        _hosted = hosted;
         // Counted from the clock, so a channel made again after its activation was lost starts past the old counts.
         var firstSeq = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         var self = this.AsReference<IChannelGrain>();
@@ -282,15 +316,18 @@ internal sealed partial class ChannelGrain(
         Member(participantId, connectionId).Media as SfuRoom
             ?? throw new WalkieError(ErrorCodes.NotSfu, "this channel is a mesh: connect to the others with Signal");
 
-    private void Remove(string participantId)
+    private void Remove(string participantId, bool forgetIfEmpty = true)
     {
         _nodeOf.Remove(participantId);
         _left[participantId] = time.GetUtcNow();
         if (_channel is { } channel && channel.Remove(participantId) == 0)
         {
             Close(channel);
-            // An empty channel is forgotten with its passcode, so the next joiner starts it afresh.
-            DeactivateOnIdle();
+            if (forgetIfEmpty)
+            {
+                // An empty channel is forgotten with its passcode, so the next joiner starts it afresh.
+                DeactivateOnIdle();
+            }
         }
     }
 
@@ -301,10 +338,21 @@ internal sealed partial class ChannelGrain(
         {
             addresses.ChannelRemoved(channel.CreatedBy);
         }
+        if (_hosted)
+        {
+            host.Unhost();
+        }
         _channel = null;
         _chargedCreator = false;
+        _hosted = false;
         _nodeOf.Clear();
         _renewedAt.Clear();
+    }
+
+    private async Task ReadyAsync(SfuRoom room)
+    {
+        using var wait = new CancellationTokenSource(JanusWait, time);
+        await room.ReadyAsync(wait.Token);
     }
 
     private static async Task<GrainReply<T>> AnswerAsync<T>(Func<Task<T>> call)

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using Walkie.Server.Channels;
 using Walkie.Server.Hubs;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Walkie.Server.Media;
+using Walkie.Server.Protection;
 
 namespace Walkie.Server.Cluster;
 
@@ -26,7 +29,7 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
         var name = ChannelInput.Name(request.Name);
         var passcode = ChannelInput.PasscodeHash(request.Passcode);
         var resumeId = tokens.Read(request.Resume) is var (tokenChannel, id) && tokenChannel == channel ? id : null;
-        var joined = (await Call(() => Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId)))).Unwrap();
+        var joined = (await Call(() => Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId), node.Reference))).Unwrap();
         // Refused joins lose nothing: only a join that succeeded leaves the channel this connection was in before. The
         // new membership is recorded first, so no renewal names the connection in the old channel after the leave.
         _members.TryGetValue(connectionId, out var previous);
@@ -68,7 +71,7 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
 
     public async Task<SfuPublishResult> SfuPublishAsync(string connectionId, SfuPublishRequest request, CancellationToken cancellation)
     {
-        var offer = SfuSignaling.Sdp(request.Offer, "offer");
+        var offer = SdpInput.Read(request.Offer, "offer");
         var answer = await OnGrain(connectionId, (grain, member) => grain.SfuPublish(member.Id, connectionId, offer));
         return new SfuPublishResult(new SessionDescription("answer", answer));
     }
@@ -81,7 +84,7 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
 
     public async Task SfuAnswerAsync(string connectionId, SfuAnswerRequest request, CancellationToken cancellation)
     {
-        var answer = SfuSignaling.Sdp(request.Answer, "answer");
+        var answer = SdpInput.Read(request.Answer, "answer");
         await OnGrain(connectionId, (grain, member) => grain.SfuAnswer(member.Id, connectionId, answer));
     }
 
@@ -93,7 +96,7 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
         if (members.Count > 0)
         {
             var renewal = new Renewal(node.Id, members[0].Value.Passcode, [.. members.Select(m => new RenewedMember(m.Value.Id, m.Value.Name, m.Key))], resend);
-            await Call(() => Grain(channel).Renew(renewal));
+            await Call(() => Grain(channel).Renew(renewal, node.Reference));
         }
     }
 
@@ -116,8 +119,8 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
     }
 
     /// <summary>
-    /// A grain call that cannot be delivered (its node just died, and the cluster has not yet moved the channel) is
-    /// refused with a code the client retries on, rather than as an internal error.
+    /// A grain call that cannot be delivered or is not answered in time (its node just died, and the cluster has not yet
+    /// moved the channel) is refused with a code the client retries on, rather than as an internal error.
     /// </summary>
     private static async Task<T> Call<T>(Func<Task<T>> call)
     {
@@ -138,7 +141,7 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
     });
 
     private static WalkieError Unavailable() =>
-        new(ErrorCodes.ChannelUnavailable, "the server that carried this channel went down and it is moving to another; try again in a moment");
+        new(ErrorCodes.ChannelUnavailable, "this channel did not answer in time: it is busy, or moving to another server after one went down; try again in a moment");
 
     private LocalMember Find(string connectionId) =>
         _members.TryGetValue(connectionId, out var member) ? member : throw new WalkieError(ErrorCodes.NotJoined, "join a channel first");
@@ -150,8 +153,51 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
 /// <param name="Passcode">The channel's passcode hash, renewed with the member so a channel made again stays private.</param>
 internal sealed record LocalMember(string Channel, string Id, string Name, byte[]? Passcode);
 
-/// <summary>This process in the cluster. A restarted process is a new node: nothing of the old one's leases carries over.</summary>
-internal sealed class ClusterNode
+/// <summary>
+/// This process in the cluster. A restarted process is a new node: nothing of the old one's leases carries over.
+/// Channels hosted here reach back to the nodes of their members through <see cref="Reference"/>.
+/// </summary>
+internal sealed class ClusterNode(IGrainFactory grains, ClientTable clients, IOptions<WalkieOptions> options)
 {
+    // Orleans holds an observer weakly: this node keeps it alive, or channels' calls to it are silently lost.
+    private readonly Connections _connections = new(clients);
+    private INodeConnections? _reference;
+    private int _hosted;
+
     public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    public INodeConnections Reference => LazyInitializer.EnsureInitialized(ref _reference, () => grains.CreateObjectReference<INodeConnections>(_connections));
+
+    /// <summary>The channels active on this node.</summary>
+    public int HostedChannels => Volatile.Read(ref _hosted);
+
+    /// <summary>Counts a channel made on this node; false when it already hosts MaxChannels (a rebuild is always let in).</summary>
+    public bool TryHost(bool force)
+    {
+        if (Interlocked.Increment(ref _hosted) <= options.Value.MaxChannels || force)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref _hosted);
+        return false;
+    }
+
+    public void Unhost() => Interlocked.Decrement(ref _hosted);
+
+    private sealed class Connections(ClientTable clients) : INodeConnections
+    {
+        public Task Close(string connectionId)
+        {
+            clients.Find(connectionId)?.Abort(ClientConnection.Replaced);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>What a channel grain may ask of the node a member is connected to.</summary>
+internal interface INodeConnections : IGrainObserver
+{
+    /// <summary>Closes a connection whose member resumed on another: it may neither act for them nor be counted twice.</summary>
+    [OneWay]
+    Task Close(string connectionId);
 }

@@ -12,53 +12,72 @@ namespace Walkie.Server.Cluster;
 internal static class ClusterExtensions
 {
     /// <summary>
-    /// With Walkie:Cluster:Redis set, this node joins the Orleans cluster that Redis keeps the membership of, channels
-    /// become grains, and SignalR sends travel over Redis to whichever node holds the connection. Without it, nothing
-    /// changes: channels live in this process, and no Orleans silo starts.
+    /// Channels are grains of an Orleans silo in this process. On its own (the default) the silo is a cluster of one on
+    /// loopback, and needs nothing outside the process. With Walkie:Cluster:Redis set, the node joins the cluster whose
+    /// membership Redis keeps, and SignalR sends travel over Redis to whichever node holds the connection.
     /// </summary>
     public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection($"{WalkieOptions.Section}:Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
-        if (!settings.Enabled)
-        {
-            return builder;
-        }
         builder.UseOrleans(silo =>
         {
-            silo.UseRedisClustering(settings.Redis);
-            silo.Configure<ClusterOptions>(o =>
+            if (settings.Enabled)
             {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = "walkie";
-            });
-            // No gateway: only nodes of the cluster call grains, each as a silo of its own.
-            silo.ConfigureEndpoints(AdvertisedAddress(settings), settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
-            // A channel must never be active on two nodes at once. Orleans's default directory keeps each entry on one
-            // node, and loses it with that node: a channel still active elsewhere was then activated a second time (seen
-            // in the failover tests). In Redis the entry outlives any node, and Orleans drops a dead node's entries.
-            silo.AddRedisGrainDirectory(ChannelGrain.Directory, o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
-            silo.Configure<ClusterMembershipOptions>(o =>
+                JoinCluster(silo, settings);
+            }
+            else
             {
-                // A dead node's channels come back on a survivor within a few seconds, not the default minute.
-                o.ProbeTimeout = TimeSpan.FromSeconds(2);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
-            });
+                // Any free loopback port, so two Walkies on one machine never collide; nothing else ever dials it.
+                silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: "walkie", clusterId: settings.ClusterId);
+            }
             // A call to a grain on a node that just died fails in seconds; the client retries, and reaches its new activation.
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t.Namespace?.StartsWith("Walkie.Server", StringComparison.Ordinal) == true));
+            // Walkie's own records as JSON; references to grains and nodes stay Orleans's own.
+            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => !t.IsInterface && t.Namespace?.StartsWith("Walkie.Server", StringComparison.Ordinal) == true));
         });
-        builder.Services.AddSignalR().AddStackExchangeRedis(settings.Redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal($"walkie-{settings.ClusterId}"));
+        if (settings.Enabled)
+        {
+            builder.Services.AddSignalR().AddStackExchangeRedis(settings.Redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal($"walkie-{settings.ClusterId}"));
+            builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+                .Configure<Backplane>((o, backplane) => o.ConnectionFactory = log => backplane.ConnectAsync(o, log));
+        }
         builder.Services.AddSingleton<Backplane>();
-        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
-            .Configure<Backplane>((o, backplane) => o.ConnectionFactory = log => backplane.ConnectAsync(o, log));
         builder.Services.AddSingleton<ClusterNode>();
         builder.Services.AddSingleton<ClusterChannels>();
-        // Registered after LocalChannels, so this is the IChannels the hub gets.
         builder.Services.AddSingleton<IChannels>(sp => sp.GetRequiredService<ClusterChannels>());
         builder.Services.AddHostedService<LeaseRenewer>();
         return builder;
+    }
+
+    private static void JoinCluster(ISiloBuilder silo, ClusterSettings settings)
+    {
+        silo.UseRedisClustering(settings.Redis);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = "walkie";
+        });
+        // No gateway: only nodes of the cluster call grains, each as a silo of its own.
+        silo.ConfigureEndpoints(AdvertisedAddress(settings), settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
+        // A channel must never be active on two nodes at once. Orleans's own directory keeps each entry on one
+        // node, and loses it with that node: a channel still active elsewhere was then activated a second time (seen
+        // in the failover tests). In Redis the entry outlives any node, and Orleans drops a dead node's entries.
+        silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            // A dead node's channels come back on a survivor within a few seconds, not the default minute.
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 1;
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        });
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static IPAddress AdvertisedAddress(ClusterSettings settings) =>

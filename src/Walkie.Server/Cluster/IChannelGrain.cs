@@ -10,7 +10,8 @@ namespace Walkie.Server.Cluster;
 /// </summary>
 internal interface IChannelGrain : IGrainWithStringKey
 {
-    Task<GrainReply<GrainJoined>> Join(GrainJoin join);
+    /// <param name="node">The joining connection's node, which the channel asks to close a connection that a resume replaced.</param>
+    Task<GrainReply<GrainJoined>> Join(GrainJoin join, INodeConnections node);
 
     Task Leave(string participantId, string connectionId);
 
@@ -23,7 +24,7 @@ internal interface IChannelGrain : IGrainWithStringKey
     Task<GrainReply<FloorChangedEvent>> ReleaseFloor(string participantId, string connectionId);
 
     /// <summary>A node's members of this channel, still connected to it; rebuilds a channel whose activation was lost.</summary>
-    Task Renew(Renewal renewal);
+    Task Renew(Renewal renewal, INodeConnections node);
 
     /// <summary>An away member's grace ran out (called by the channel's own timer).</summary>
     Task GraceEnded(string participantId);

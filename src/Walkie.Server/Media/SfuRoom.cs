@@ -94,7 +94,7 @@ internal sealed partial class SfuRoom : IChannelMedia
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            // The caller's connection closed while it waited: nobody reads the answer, and it is no fault of Walkie's.
+            // The caller stopped waiting (its connection closed, or its time ran out): it is no fault of Walkie's.
             throw Unavailable();
         }
     }

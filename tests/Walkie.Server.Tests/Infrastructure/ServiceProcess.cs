@@ -115,12 +115,37 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A loopback port for a process about to start, below Linux's ephemeral range (32768 up). A port from that range
+    /// could be handed to an outgoing connection, or to a server binding port 0 (every test's Kestrel and silo does),
+    /// before the process got to bind it. Never the same one twice in a run.
+    /// </summary>
     public static int FreeTcpPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (!HandedOut.Add(port))
+                {
+                    continue;
+                }
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // In use by something outside this run.
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     private void Append(string? line)
     {

@@ -106,6 +106,49 @@ public class PresenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARefusedJoinKeepsTheChannelTheCallerWasIn()
+    {
+        await using var ann = await _server.JoinAsync("locked", "Ann", "pw");
+        await using var cy = await _server.JoinAsync("open", "Cy");
+        await using var bob = await _server.JoinAsync("open", "Bob");
+        Assert.Equal("wrong-passcode", await bob.ErrorCodeOf("Join", new { channel = "locked", name = "Bob", passcode = "nope" }));
+        Assert.Equal("passcode-required", await bob.ErrorCodeOf("Join", new { channel = "locked", name = "Bob" }));
+        Assert.Equal("invalid-name", await bob.ErrorCodeOf("Join", new { channel = "locked", name = " ", passcode = "pw" }));
+
+        // Bob is still in "open": the floor he takes is "open"'s, and Cy never saw him leave.
+        Assert.Equal("granted", (await bob.InvokeAsync("RequestFloor", new { })).Str("outcome"));
+        await cy.NextAsync("FloorChanged", f => f.HolderId() == bob.Id);
+        Assert.Empty(cy.Drain("ParticipantLeft"));
+
+        var bobInOpen = bob.Id;
+        Assert.Equal("locked", (await bob.JoinAsync("LOCKED", "Bob", "pw")).Str("channel"));
+        Assert.Equal(bobInOpen, (await cy.NextAsync("ParticipantLeft")).Str("id"));
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantJoined")).Str("id"));
+    }
+
+    [Fact]
+    public async Task AChannelEveryoneLeftIsForgottenWithItsPasscode()
+    {
+        await using var ann = await _server.JoinAsync("reused", "Ann", "secret");
+        await ann.InvokeAsync("Leave", new { });
+        await using var bob = await _server.ConnectAsync();
+        var joined = await bob.JoinAsync("reused", "Bob");
+        Assert.Equal(0, joined.GetProperty("participants").GetArrayLength());
+        await using var cy = await _server.ConnectAsync();
+        Assert.Equal("channel-open", await cy.ErrorCodeOf("Join", new { channel = "reused", name = "Cy", passcode = "secret" }));
+    }
+
+    [Fact]
+    public async Task ParticipantIdsAreRandomAndOpaque()
+    {
+        await using var ann = await _server.JoinAsync("ids", "Ann");
+        await using var bob = await _server.JoinAsync("ids", "Bob");
+        Assert.Matches("^p-[0-9a-f]{18}$", ann.Id);
+        Assert.Matches("^p-[0-9a-f]{18}$", bob.Id);
+        Assert.NotEqual(ann.Id, bob.Id);
+    }
+
+    [Fact]
     public async Task EveryChannelEventCountsUpFromTheSnapshotSoClientsCanDropStragglers()
     {
         await using var ann = await _server.ConnectAsync();

@@ -8,7 +8,7 @@ using Walkie.Server.Protection;
 
 namespace Walkie.Server.Tests.Unit;
 
-/// <summary>The registry's side of a channel outgrowing its media: who gets told, who owns the media made ready.</summary>
+/// <summary>A channel outgrowing its media: what the new media learns, and who gets told.</summary>
 public class ChannelGrowthTests
 {
     private const string Address = "198.51.100.7";
@@ -58,62 +58,36 @@ public class ChannelGrowthTests
         }
     }
 
-    private (ChannelRegistry Registry, GrowingFactory Factory) NewRegistry()
+    private static Participant Join(Channel channel, string connectionId, string name)
     {
-        var o = Options.Create(new WalkieOptions());
-        var factory = new GrowingFactory();
-        return (new(o, _time, _clients, new IceServerProvider(o, _time), new ClientTable(o, _time), new ResumeTokens(o), factory, NullLogger<ChannelRegistry>.Instance), factory);
+        var self = new Participant("p-" + connectionId, name, connectionId);
+        channel.Add(self, [], "all", "token");
+        return self;
     }
 
     [Fact]
-    public void TheJoinPastTheLimitAsksForNewMediaAndChangesNothingUntilItHasIt()
+    public void AChannelSwitchedToNewMediaTellsItTheMembersAndFloorFirstAndEveryoneOfTheChange()
     {
-        var (registry, factory) = NewRegistry();
-        var ann = registry.Join("c1", Address, new JoinRequest("x", "Ann", null));
-        registry.Join("c2", Address, new JoinRequest("x", "Bob", null));
+        var factory = new GrowingFactory();
+        var channel = new Channel("x", null, Address, new WalkieOptions(), _time, _clients, NullLogger.Instance, (_, _) => { }, factory.Create("x"));
+        var ann = Join(channel, "c1", "Ann");
+        var bob = Join(channel, "c2", "Bob");
+        channel.RequestFloor(ann.Id);
 
-        Assert.Equal("x", Assert.Throws<MediaMustGrowException>(() => registry.Join("c3", Address, new JoinRequest("x", "Cy", null))).Channel);
-        Assert.Equal(2, registry.Find("c1").Channel.Count);
-        Assert.Empty(_clients.To<MediaChangedEvent>("c1"));
-        Assert.DoesNotContain("close", factory.Made[0].Calls);
-
-        registry.Find("c1").Channel.RequestFloor(ann.Self.Id);
         var big = new FakeMedia("big", 4);
-        var cy = registry.Join("c3", Address, new JoinRequest("x", "Cy", null), big);
+        channel.SwitchMedia(big);
+        var cy = new Participant("p-c3", "Cy", "c3");
+        var joined = channel.Add(cy, [], "all", "token");
 
-        Assert.Equal("big", cy.Media.Topology);
-        Assert.Equal(4, cy.Limits.MaxParticipants);
-        Assert.Equal(ann.Self.Id, cy.Floor.Holder?.Id);
-        Assert.Same(big, registry.Find("c1").Channel.Media);
+        Assert.Same(big, channel.Media);
+        Assert.Equal("big", joined.Media.Topology);
+        Assert.Equal(4, joined.Limits.MaxParticipants);
+        Assert.Equal(ann.Id, joined.Floor.Holder?.Id);
         Assert.Contains("close", factory.Made[0].Calls);
         // The new media learns the members and the floor holder before the joiner is added.
-        Assert.Equal(["joined:" + ann.Self.Id, $"joined:{registry.Find("c2").Self.Id}", "floor:" + ann.Self.Id, "joined:" + cy.Self.Id], big.Calls);
+        Assert.Equal(["joined:" + ann.Id, "joined:" + bob.Id, "floor:" + ann.Id, "joined:" + cy.Id], big.Calls);
         Assert.Equal("big", Assert.Single(_clients.To<MediaChangedEvent>("c1")).Topology);
         Assert.Equal("big", Assert.Single(_clients.To<MediaChangedEvent>("c2")).Topology);
         Assert.Empty(_clients.To<MediaChangedEvent>("c3"));
-    }
-
-    [Fact]
-    public void MediaMadeReadyForAJoinThatFailsIsClosed()
-    {
-        var (registry, _) = NewRegistry();
-        registry.Join("c1", Address, new JoinRequest("locked", "Ann", "pw"));
-        registry.Join("c2", Address, new JoinRequest("locked", "Bob", "pw"));
-        var big = new FakeMedia("big", 4);
-
-        Assert.Equal(ErrorCodes.WrongPasscode, Assert.Throws<WalkieError>(() => registry.Join("c3", Address, new JoinRequest("locked", "Cy", "nope"), big)).Code);
-        Assert.Equal(["close"], big.Calls);
-        Assert.Equal("mesh", registry.Find("c1").Channel.Media.Topology);
-    }
-
-    [Fact]
-    public void MediaMadeReadyForAChannelThatNoLongerNeedsItIsClosed()
-    {
-        var (registry, _) = NewRegistry();
-        registry.Join("c1", Address, new JoinRequest("x", "Ann", null));
-        var big = new FakeMedia("big", 4);
-
-        Assert.Equal("mesh", registry.Join("c2", Address, new JoinRequest("x", "Bob", null), big).Media.Topology);
-        Assert.Equal(["close"], big.Calls);
     }
 }

@@ -13,20 +13,25 @@ public class ChannelTimeLimitTests
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
     private readonly RecordingClients _clients = new();
 
-    private ChannelRegistry NewRegistry(int limitSeconds) =>
-        new(Options.Create(new WalkieOptions { TransmitLimit = TimeSpan.FromSeconds(limitSeconds) }),
-            _time, _clients, new IceServerProvider(Options.Create(new WalkieOptions()), _time),
-            new ClientTable(Options.Create(new WalkieOptions()), _time), new ResumeTokens(Options.Create(new WalkieOptions())), new MeshMediaFactory(16), NullLogger<ChannelRegistry>.Instance);
+    private Channel NewChannel(int limitSeconds) =>
+        new("x", null, "198.51.100.7", new WalkieOptions { TransmitLimit = TimeSpan.FromSeconds(limitSeconds) },
+            _time, _clients, NullLogger.Instance, (_, _) => { }, new MeshMedia(16));
+
+    private static Participant Join(Channel channel, string connectionId, string name)
+    {
+        var self = new Participant("p-" + connectionId, name, connectionId);
+        channel.Add(self, [], "all", "token");
+        return self;
+    }
 
     [Fact]
     public void TheTimeLimitRevokesTheHolderAndGrantsTheQueueHead()
     {
-        var registry = NewRegistry(30);
-        var a = registry.Join("ca", "198.51.100.7", new JoinRequest("x", "Ann", null));
-        var b = registry.Join("cb", "198.51.100.7", new JoinRequest("x", "Bob", null));
-        var channel = registry.Find("ca").Channel;
-        channel.RequestFloor(a.Self.Id);
-        channel.RequestFloor(b.Self.Id);
+        var channel = NewChannel(30);
+        var a = Join(channel, "ca", "Ann");
+        var b = Join(channel, "cb", "Bob");
+        channel.RequestFloor(a.Id);
+        channel.RequestFloor(b.Id);
 
         _time.Advance(TimeSpan.FromSeconds(29.9));
         Assert.Empty(_clients.To<FloorRevokedEvent>("ca"));
@@ -35,7 +40,7 @@ public class ChannelTimeLimitTests
         Assert.Equal("time-limit", Assert.Single(_clients.To<FloorRevokedEvent>("ca")).Reason);
         var grant = Assert.Single(_clients.To<FloorGrantedEvent>("cb"));
         Assert.Equal(_time.GetUtcNow().AddSeconds(30).ToUnixTimeMilliseconds(), grant.ExpiresAt);
-        Assert.Equal(b.Self.Id, _clients.To<FloorChangedEvent>("ca").Last().Holder?.Id);
+        Assert.Equal(b.Id, _clients.To<FloorChangedEvent>("ca").Last().Holder?.Id);
 
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Null(_clients.To<FloorChangedEvent>("ca").Last().Holder);
@@ -45,13 +50,12 @@ public class ChannelTimeLimitTests
     [Fact]
     public void AReleasedFloorIsNotRevokedLater()
     {
-        var registry = NewRegistry(30);
-        var a = registry.Join("ca", "198.51.100.7", new JoinRequest("x", "Ann", null));
-        var channel = registry.Find("ca").Channel;
-        channel.RequestFloor(a.Self.Id);
+        var channel = NewChannel(30);
+        var a = Join(channel, "ca", "Ann");
+        channel.RequestFloor(a.Id);
         _time.Advance(TimeSpan.FromSeconds(10));
-        channel.ReleaseFloor(a.Self.Id);
-        channel.RequestFloor(a.Self.Id);
+        channel.ReleaseFloor(a.Id);
+        channel.RequestFloor(a.Id);
         _time.Advance(TimeSpan.FromSeconds(25));
         Assert.Empty(_clients.To<FloorRevokedEvent>("ca"));
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -61,9 +65,8 @@ public class ChannelTimeLimitTests
     [Fact]
     public void AZeroLimitNeverRevokes()
     {
-        var registry = NewRegistry(0);
-        var a = registry.Join("ca", "198.51.100.7", new JoinRequest("x", "Ann", null));
-        registry.Find("ca").Channel.RequestFloor(a.Self.Id);
+        var channel = NewChannel(0);
+        channel.RequestFloor(Join(channel, "ca", "Ann").Id);
         _time.Advance(TimeSpan.FromHours(2));
         Assert.Empty(_clients.To<FloorRevokedEvent>("ca"));
     }

@@ -115,6 +115,22 @@ public class ChannelAbuseTests
     }
 
     [Fact]
+    public async Task AServerAtItsChannelLimitRefusesNewChannelsButNotJoinsAndFreesASlotWhenOneEmpties()
+    {
+        await using var server = await RunningServer.StartAsync(new() { ["Walkie:MaxChannels"] = "2" });
+        await using var ann = await server.JoinAsync("one", "Ann");
+        await using var bob = await server.JoinAsync("two", "Bob");
+        await using var cy = await server.ConnectAsync();
+        Assert.Equal("server-full", await cy.ErrorCodeOf("Join", new { channel = "three", name = "Cy" }));
+        // A refused join leaves nothing behind, and existing channels still take members.
+        await cy.JoinAsync("one", "Cy");
+
+        await bob.InvokeAsync("Leave", new { });
+        await using var dee = await server.ConnectAsync();
+        Assert.Equal("three", (await dee.JoinAsync("three", "Dee")).Str("channel"));
+    }
+
+    [Fact]
     public async Task ABotCutOffByTheTimeLimitCannotRetakeTheFloorAheadOfAHuman()
     {
         await using var server = await RunningServer.StartAsync(new()

@@ -185,7 +185,7 @@ public class SfuChannelTests(JanusFixture janus) : IClassFixture<JanusFixture>
         await using var ann = await server.ConnectAsync();
         Assert.Equal("sfu-unavailable", await ann.ErrorCodeOf("Join", new { channel = "down", name = "Ann" }));
         // The refused join left nothing behind: no member, no channel, no room.
-        Assert.Equal(0, server.Services.GetRequiredService<Walkie.Server.Channels.ChannelRegistry>().ChannelCount);
+        Assert.Equal(0, server.Services.GetRequiredService<Walkie.Server.Cluster.ClusterNode>().HostedChannels);
         await Eventually.Holds(() => Task.FromResult(server.Services.GetRequiredService<SfuRooms>().Count == 0), "the room to be dropped");
         // Mesh channels never depend on Janus.
         await using var meshJoiner = await mesh.ConnectAsync();

@@ -53,4 +53,32 @@ public class SfuRestartTests
         await Eventually.Holds(() => Task.FromResult(room.Forwarding == ann.Id), "Ann to be forwarded again");
         await bob.InvokeAsync("SfuListen", new { });
     }
+
+    [Fact]
+    public async Task AJoinWaitingForJanusIsRefusedInTimeAndDoesNotHoldUpTheChannelsOtherMembers()
+    {
+        await using var own = await JanusServer.StartAsync();
+        // The default request timeout: a room may wait 20 s for Janus, far longer than a channel can stall.
+        await using var server = await RunningServer.StartAsync(new()
+        {
+            ["Walkie:Sfu:JanusUrl"] = own.Url.ToString(),
+            ["Walkie:Sfu:AdminKey"] = JanusServer.AdminKey,
+            ["Walkie:Sfu:ApiSecret"] = JanusServer.ApiSecret,
+            ["Walkie:Sfu:MeshLimit"] = "0",
+        });
+        await using var ann = await server.JoinAsync("waiting", "Ann");
+        own.Kill();
+        await ann.NextAsync("MediaInterrupted");
+
+        await using var bob = await server.ConnectAsync();
+        var join = bob.ErrorCodeOf("Join", new { channel = "waiting", name = "Bob" });
+        // Ann's call queues behind Bob's join; it is answered, not dropped as undeliverable.
+        Assert.Equal("granted", (await ann.InvokeAsync("RequestFloor", new { })).Str("outcome"));
+        Assert.Equal("sfu-unavailable", await join);
+        // Bob, seated while he waited, is not left behind in a channel he can neither hear nor be heard in.
+        foreach (var seated in ann.Drain("ParticipantJoined"))
+        {
+            await ann.NextAsync("ParticipantLeft", e => e.Str("id") == seated.Str("id"));
+        }
+    }
 }
