@@ -33,7 +33,8 @@ internal static class ChannelsExtensions
             hub.AddFilter<HubRateLimits>();
         });
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IChannelClients, Outbox>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<IChannelClients>(sp => sp.GetRequiredService<Outbox>());
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton<ResumeTokens>();
         services.AddSingleton<ShutdownAnnouncer>();
@@ -53,6 +54,7 @@ internal static class ChannelsExtensions
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
         var shutdown = app.ServiceProvider.GetRequiredService<ShutdownAnnouncer>();
         var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WalkieOptions>>().Value;
+        var outbox = app.ServiceProvider.GetRequiredService<Outbox>();
         app.MapConnections(
                 HubPath,
                 new HttpConnectionDispatcherOptions
@@ -61,7 +63,9 @@ internal static class ChannelsExtensions
                     TransportMaxBufferSize = options.MaxMessageBytes,
                     ApplicationMaxBufferSize = 64 * 1024,
                 },
-                connection => connection.UseConnectionActivity(clients, time, shutdown.EnsureRegistered).UseHub<ChannelHub>())
+                connection => connection
+                    .UseConnectionActivity(clients, time, options.ClientTimeoutInterval, outbox.Stalled, shutdown.EnsureRegistered)
+                    .UseHub<ChannelHub>())
             .WithMetadata(new HubMetadata(typeof(ChannelHub)));
         return app;
     }

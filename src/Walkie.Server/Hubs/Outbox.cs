@@ -59,6 +59,19 @@ internal sealed partial class Outbox(
         }
     }
 
+    /// <summary>A write to this client waited a whole client timeout: it is not reading, whoever sent what.</summary>
+    public void Stalled(ClientConnection client, string connectionId)
+    {
+        if (client.Abort(ClientConnection.SlowReader))
+        {
+            metrics.ConnectionCut(ClientConnection.SlowReader);
+            LogStalled(connectionId, options.Value.ClientTimeoutInterval.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cut off {Connection}: it took nothing written to it for {Seconds} s")]
+    private partial void LogStalled(string connection, double seconds);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cut off {Connection}: {Bytes} bytes waiting for it to read")]
     private partial void LogSlowReader(string connection, long bytes);
 

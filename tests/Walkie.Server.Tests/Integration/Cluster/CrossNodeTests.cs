@@ -50,6 +50,37 @@ public class CrossNodeTests : IAsyncLifetime
         var cleared = await ann.NextAsync("FloorChanged", f => f.GetProperty("holder").ValueKind == System.Text.Json.JsonValueKind.Null);
         Assert.True(cleared.GetProperty("seq").GetInt64() > handed.GetProperty("seq").GetInt64());
     }
+
+    [Fact]
+    public async Task AResumeOnAnotherNodeClosesTheConnectionItReplacedOnItsOwnNode()
+    {
+        await using var ann = await _cluster.JoinOnAsync(0, "moving", "Ann");
+        int? host = null;
+        await Eventually.Holds(() => Task.FromResult((host = _cluster.HostOf("moving")) is not null), "a node to say it hosts the channel");
+        // Neither of Bob's connections is on the channel's node: it has to reach the old one's node to close it.
+        var (oldNode, newNode) = ((host!.Value + 1) % 3, (host.Value + 2) % 3);
+        await using var bob = await _cluster.JoinOnAsync(oldNode, "moving", "Bob");
+        var closed = new TaskCompletionSource();
+        bob.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await using var phone = await _cluster.ConnectToAsync(newNode);
+        await phone.JoinAsync("moving", "Bob", resume: bob.ResumeToken);
+        Assert.Equal(bob.Id, phone.Id);
+        await closed.Task.WaitAsync(RunningServer.Timeout);
+
+        // Ann saw Bob join and come back, never leave or go away; a newcomer finds him once.
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantJoined")).Str("id"));
+        Assert.Equal(bob.Id, (await ann.NextAsync("ParticipantJoined")).Str("id"));
+        await using var late = await _cluster.ConnectToAsync(host.Value);
+        var seen = (await late.JoinAsync("moving", "Late")).GetProperty("participants").EnumerateArray().Select(p => p.Str("id"));
+        Assert.Equal(new[] { ann.Id, bob.Id }.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        Assert.Empty(ann.Drain("ParticipantLeft"));
+        Assert.Empty(ann.Drain("ParticipantAway"));
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
