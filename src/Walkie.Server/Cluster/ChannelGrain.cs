@@ -272,6 +272,11 @@ internal sealed partial class ChannelGrain(
         {
             _left.Remove(id);
         }
+        if (!_options.Cluster.Enabled)
+        {
+            // Alone: every member is on this node, which renews nobody.
+            return Task.CompletedTask;
+        }
         foreach (var (node, at) in _renewedAt.Where(r => now - r.Value > _options.Cluster.Lease).ToList())
         {
             _renewedAt.Remove(node);
