@@ -8,17 +8,20 @@ namespace Walkie.Server.Tests.Integration.Janus;
 /// <summary>Janus restarting under live SFU channels: each gets its room back, and its members and floor carry on.</summary>
 public class SfuRestartTests
 {
+    /// <summary>Every channel through this Janus, with its default timeouts.</summary>
+    private static Task<RunningServer> StartAsync(JanusServer janus) => RunningServer.StartAsync(new()
+    {
+        ["Walkie:Sfu:JanusUrl"] = janus.Url.ToString(),
+        ["Walkie:Sfu:AdminKey"] = JanusServer.AdminKey,
+        ["Walkie:Sfu:ApiSecret"] = JanusServer.ApiSecret,
+        ["Walkie:Sfu:MeshLimit"] = "0",
+    });
+
     [Fact]
     public async Task MembersAreToldWhenJanusDiesAndAfterItRestartsTheRoomIsMadeAgainAndTheHolderIsForwardedAgain()
     {
         await using var own = await JanusServer.StartAsync();
-        await using var server = await RunningServer.StartAsync(new()
-        {
-            ["Walkie:Sfu:JanusUrl"] = own.Url.ToString(),
-            ["Walkie:Sfu:AdminKey"] = JanusServer.AdminKey,
-            ["Walkie:Sfu:ApiSecret"] = JanusServer.ApiSecret,
-            ["Walkie:Sfu:MeshLimit"] = "0",
-        });
+        await using var server = await StartAsync(own);
         await using var ann = await server.JoinAsync("restart", "Ann");
         await using var bob = await server.JoinAsync("restart", "Bob");
         var room = server.Services.GetRequiredService<SfuRooms>().Find("restart") ?? throw new InvalidOperationException("no room");
@@ -59,13 +62,7 @@ public class SfuRestartTests
     {
         await using var own = await JanusServer.StartAsync();
         // The default request timeout: a room may wait 20 s for Janus, far longer than a channel can stall.
-        await using var server = await RunningServer.StartAsync(new()
-        {
-            ["Walkie:Sfu:JanusUrl"] = own.Url.ToString(),
-            ["Walkie:Sfu:AdminKey"] = JanusServer.AdminKey,
-            ["Walkie:Sfu:ApiSecret"] = JanusServer.ApiSecret,
-            ["Walkie:Sfu:MeshLimit"] = "0",
-        });
+        await using var server = await StartAsync(own);
         await using var ann = await server.JoinAsync("waiting", "Ann");
         own.Kill();
         await ann.NextAsync("MediaInterrupted");
