@@ -15,6 +15,9 @@ internal sealed partial class Backplane(ILogger<Backplane> log)
     /// <summary>True once after each time the connection came back.</summary>
     public bool TakeRestored() => Interlocked.Exchange(ref _restored, 0) == 1;
 
+    /// <summary>A resend that did not reach every channel is owed again next round.</summary>
+    public void StillOwed() => Interlocked.Exchange(ref _restored, 1);
+
     public async Task<IConnectionMultiplexer> ConnectAsync(RedisOptions options, TextWriter log)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(options.Configuration, log);

@@ -13,6 +13,8 @@ namespace Walkie.Server.Cluster;
 /// rebuilt on another by the next renewals, and members whose node stopped renewing are dropped after the lease.
 /// Sends go through SignalR's Redis backplane, which reaches a connection on whichever node holds it.
 /// </summary>
+// Never collected for idleness: a channel nobody spoke in for a while still has its members, and only empties itself.
+[KeepAlive]
 internal sealed partial class ChannelGrain(
     IOptions<WalkieOptions> options,
     TimeProvider time,
@@ -51,6 +53,9 @@ internal sealed partial class ChannelGrain(
     /// </summary>
     private static readonly TimeSpan JanusWait = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long a member's publish, listen or answer may take; they interleave, so nobody else waits.</summary>
+    private static readonly TimeSpan JanusCallWait = TimeSpan.FromSeconds(4);
+
     private string Name => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -73,8 +78,7 @@ internal sealed partial class ChannelGrain(
 
     public async Task<GrainReply<GrainJoined>> Join(GrainJoin join, INodeConnections node)
     {
-        _nodes[join.Node] = node;
-        var reply = await AnswerAsync(() => JoinAsync(join));
+        var reply = await AnswerAsync(() => JoinAsync(join, node));
         if (_channel is null)
         {
             // A refused first joiner leaves nothing behind.
@@ -83,7 +87,7 @@ internal sealed partial class ChannelGrain(
         return reply;
     }
 
-    private async Task<GrainJoined> JoinAsync(GrainJoin join)
+    private async Task<GrainJoined> JoinAsync(GrainJoin join, INodeConnections node)
     {
         if (join.ResumeId is { } back && _channel is { } current && current.Has(back))
         {
@@ -99,7 +103,7 @@ internal sealed partial class ChannelGrain(
                 // Closed at once, wherever it is, so the old connection can neither act for the member nor keep them twice.
                 old.Close(replaced).Ignore();
             }
-            Seat(back, join.Node);
+            Seat(back, join.Node, node);
             return new(snapshot, current.PasscodeHash);
         }
         var rejoining = _channel?.MemberOn(join.ConnectionId);
@@ -133,11 +137,13 @@ internal sealed partial class ChannelGrain(
         var channel = _channel ??= NewChannel(join.Passcode, join.Address, hosted: host.TryHost(force: true));
         // A token for a seat this activation does not know (its node died, and the seat with it) takes the seat back
         // under the same id: the token proves it, and nobody else can hold that id. A seat that was given up (left, or
-        // away past the grace) stays given up: its owner joins afresh.
-        var id = join.ResumeId is { } resumed && !_left.ContainsKey(resumed) ? resumed : ChannelAdmission.NewParticipantId();
+        // away past the grace) stays given up: its owner joins afresh. Alone, no activation is ever lost that way.
+        var id = join.ResumeId is { } resumed && _options.Cluster.Enabled && !_left.ContainsKey(resumed)
+            ? resumed
+            : ChannelAdmission.NewParticipantId();
         var self = new Participant(id, ChannelInput.Distinct(join.Name, channel.MemberNames()), join.ConnectionId);
         var result = channel.Add(self, ice.For(id), ice.TransportPolicy, tokens.Issue(Name, id));
-        Seat(id, join.Node);
+        Seat(id, join.Node, node);
         if (channel.Media is SfuRoom room)
         {
             try
@@ -213,13 +219,14 @@ internal sealed partial class ChannelGrain(
         _nodes[renewal.Node] = node;
         foreach (var member in renewal.Members)
         {
-            var channel = _channel ??= NewChannel(renewal.Passcode, createdBy: "", hosted: host.TryHost(force: true));
-            if (_left.ContainsKey(member.Id) || !SamePasscode(channel.PasscodeHash, renewal.Passcode))
+            if (_left.ContainsKey(member.Id) || (_channel is { } other && !SamePasscode(other.PasscodeHash, renewal.Passcode)))
             {
                 // Gone already, or a channel of the same name that someone else started while this one was being
                 // rebuilt: a private channel's members are never merged into it. Their calls get not-joined.
                 continue;
             }
+            // Made only for a member who is let in, so a renewal of nobody leaves no empty channel behind.
+            var channel = _channel ??= NewChannel(renewal.Passcode, createdBy: "", hosted: host.TryHost(force: true));
             if (channel.Has(member.Id))
             {
                 if (renewal.Resend)
@@ -237,7 +244,7 @@ internal sealed partial class ChannelGrain(
                 // The rebuilt channel has its own Janus room: whatever media the member had is dead.
                 channel.SendMediaTo(member.Id);
             }
-            Seat(member.Id, renewal.Node);
+            Seat(member.Id, renewal.Node, node);
             LogRestored(member.Id, Name, renewal.Node);
         }
         return Task.CompletedTask;
@@ -253,17 +260,33 @@ internal sealed partial class ChannelGrain(
     }
 
     public Task<GrainReply<string>> SfuPublish(string participantId, string connectionId, string offer) =>
-        AnswerAsync(() => Room(participantId, connectionId).PublishAsync(participantId, offer, CancellationToken.None));
+        AnswerAsync(() => WithinJanusCallWait(wait => Room(participantId, connectionId).PublishAsync(participantId, offer, wait)));
 
     public Task<GrainReply<string>> SfuListen(string participantId, string connectionId) =>
-        AnswerAsync(() => Room(participantId, connectionId).ListenAsync(participantId, CancellationToken.None));
+        AnswerAsync(() => WithinJanusCallWait(wait => Room(participantId, connectionId).ListenAsync(participantId, wait)));
 
     public Task<GrainReply<bool>> SfuAnswer(string participantId, string connectionId, string answer) =>
-        AnswerAsync(async () =>
+        AnswerAsync(() => WithinJanusCallWait(async wait =>
         {
-            await Room(participantId, connectionId).AnswerAsync(participantId, answer, CancellationToken.None);
+            await Room(participantId, connectionId).AnswerAsync(participantId, answer, wait);
             return true;
-        });
+        }));
+
+    /// <summary>A member's own call to Janus gives up before its caller does (5 s), so they hear sfu-unavailable.</summary>
+    private async Task<T> WithinJanusCallWait<T>(Func<CancellationToken, Task<T>> call)
+    {
+        using var wait = new CancellationTokenSource(JanusCallWait, time);
+        return await call(wait.Token);
+    }
+
+    public Task Abandoned(string connectionId)
+    {
+        if (_channel?.MemberOn(connectionId) is { } participantId)
+        {
+            Remove(participantId);
+        }
+        return Task.CompletedTask;
+    }
 
     private Task ExpireLeases(CancellationToken cancellation)
     {
@@ -301,9 +324,10 @@ internal sealed partial class ChannelGrain(
             Name, passcode, createdBy, _options, time, clients, log, (_, id) => self.GraceEnded(id).Ignore(), media.Create(Name), firstSeq);
     }
 
-    private void Seat(string participantId, string node)
+    private void Seat(string participantId, string node, INodeConnections connections)
     {
         _nodeOf[participantId] = node;
+        _nodes[node] = connections;
         _left.Remove(participantId);
         // A node just seating someone is alive: an old timestamp from before must not expire them at the next check.
         _renewedAt[node] = time.GetUtcNow();
@@ -352,6 +376,7 @@ internal sealed partial class ChannelGrain(
         _hosted = false;
         _nodeOf.Clear();
         _renewedAt.Clear();
+        _nodes.Clear();
     }
 
     private async Task ReadyAsync(SfuRoom room)

@@ -29,7 +29,18 @@ internal sealed partial class ClusterChannels(IGrainFactory grains, ResumeTokens
         var name = ChannelInput.Name(request.Name);
         var passcode = ChannelInput.PasscodeHash(request.Passcode);
         var resumeId = tokens.Read(request.Resume) is var (tokenChannel, id) && tokenChannel == channel ? id : null;
-        var joined = (await Call(() => Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId), node.Reference))).Unwrap();
+        GrainReply<GrainJoined> reply;
+        try
+        {
+            reply = await Call(() => Grain(channel).Join(new GrainJoin(connectionId, node.Id, address, name, passcode, resumeId), node.Reference));
+        }
+        catch (WalkieError e) when (e.Code == ErrorCodes.ChannelUnavailable)
+        {
+            // The join may still be carried out after this node stopped waiting for it; it must not seat anyone then.
+            Grain(channel).Abandoned(connectionId).Ignore();
+            throw;
+        }
+        var joined = reply.Unwrap();
         // Refused joins lose nothing: only a join that succeeded leaves the channel this connection was in before. The
         // new membership is recorded first, so no renewal names the connection in the old channel after the leave.
         _members.TryGetValue(connectionId, out var previous);

@@ -26,6 +26,12 @@ internal interface IChannelGrain : IGrainWithStringKey
     /// <summary>A node's members of this channel, still connected to it; rebuilds a channel whose activation was lost.</summary>
     Task Renew(Renewal renewal, INodeConnections node);
 
+    /// <summary>
+    /// The node stopped waiting for this connection's join (it timed out): whoever the join seats on it, then or
+    /// already, goes again, so nobody is left in the channel on a connection that believes it was refused.
+    /// </summary>
+    Task Abandoned(string connectionId);
+
     /// <summary>An away member's grace ran out (called by the channel's own timer).</summary>
     Task GraceEnded(string participantId);
 

@@ -84,6 +84,10 @@ internal sealed partial class LeaseRenewer(
             {
                 // While the cluster recovers from a lost node the grain may be briefly unreachable; the next round retries.
                 LogRenewFailed(channel, e.Message);
+                if (resend)
+                {
+                    backplane.StillOwed();
+                }
             }
         }));
     }

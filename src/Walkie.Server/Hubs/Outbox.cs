@@ -62,9 +62,9 @@ internal sealed partial class Outbox(
     /// <summary>A write to this client waited a whole client timeout: it is not reading, whoever sent what.</summary>
     public void Stalled(ClientConnection client, string connectionId)
     {
-        if (client.Abort(ClientConnection.SlowReader))
+        if (client.Abort(ClientConnection.Stalled))
         {
-            metrics.ConnectionCut(ClientConnection.SlowReader);
+            metrics.ConnectionCut(ClientConnection.Stalled);
             LogStalled(connectionId, options.Value.ClientTimeoutInterval.TotalSeconds);
         }
     }

@@ -6,6 +6,9 @@ namespace Walkie.Server.Protection;
 internal sealed class ClientConnection(string id, string address, ConnectionContext connection, long openedAt)
 {
     public const string SlowReader = "slow-reader";
+
+    /// <summary>A write to it waited a client timeout: it takes nothing, whatever its backlog.</summary>
+    public const string Stalled = "stalled";
     public const string Silent = "silent";
     public const string Replaced = "replaced";
 

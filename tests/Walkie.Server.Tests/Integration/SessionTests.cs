@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.SignalR.Client;
 using Walkie.Server.Tests.Infrastructure;
 
@@ -93,6 +94,29 @@ public class SessionTests : IAsyncLifetime
         await dee.NextAsync("FloorChanged", f => f.HolderId() == bobId);
         await back.DisposeAsync();
         await dee.NextAsync("FloorChanged", f => f.HolderId() is null, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task AQuietChannelKeepsItsMembersWhenTheServerCollectsIdleActivations()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var ann = await server.JoinAsync("quiet", "Ann", "pw");
+        await using var bob = await server.JoinAsync("quiet", "Bob", "pw");
+        await ann.NextAsync("ParticipantJoined");
+
+        // What Orleans does to an activation idle for its collection age (15 minutes), at once.
+        var management = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+
+        // Still the same channel with both in it: the floor is theirs, and a newcomer needs the passcode and sees them.
+        Assert.Equal("granted", (await ann.InvokeAsync("RequestFloor", new { })).Str("outcome"));
+        await bob.NextAsync("FloorChanged", f => f.HolderId() == ann.Id);
+        await using var cy = await server.ConnectAsync();
+        Assert.Equal("passcode-required", await cy.ErrorCodeOf("Join", new { channel = "quiet", name = "Cy" }));
+        Assert.Equal(2, (await cy.JoinAsync("quiet", "Cy", "pw")).GetProperty("participants").GetArrayLength());
+        // Not a channel rebuilt from what this node remembered: that would announce each of them to the other again.
+        Assert.DoesNotContain(ann.Drain("ParticipantJoined"), e => e.Str("id") == bob.Id);
+        Assert.DoesNotContain(bob.Drain("ParticipantJoined"), e => e.Str("id") == ann.Id);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class SlowReaderTests
     public async Task AMemberWhoStopsReadingIsCutOffOnceItsBacklogPassesTheBound()
     {
         var sent = await SendUntilCutOffAsync(
-            new() { ["Walkie:MaxQueuedOutputBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) }, 64L * 1024 * 1024);
+            new() { ["Walkie:MaxQueuedOutputBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) }, 64L * 1024 * 1024, "slow-reader");
         // 256 KiB of backlog plus socket buffers and the 64 KiB pipe: far below what was on offer.
         Assert.InRange(sent, 256 * 1024, 16L * 1024 * 1024);
     }
@@ -36,12 +36,13 @@ public class SlowReaderTests
             ["Walkie:MaxQueuedOutputBytes"] = (64 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Walkie:KeepAliveInterval"] = "00:00:01",
             ["Walkie:ClientTimeoutInterval"] = "00:00:03",
-        }, 16L * 1024 * 1024);
+        }, 16L * 1024 * 1024, "stalled");
         Assert.InRange(sent, 64 * 1024, 16L * 1024 * 1024);
     }
 
     /// <returns>How many bytes of offers were sent to the reader before the server cut it off.</returns>
-    private static async Task<long> SendUntilCutOffAsync(Dictionary<string, string?> settings, long atMost)
+    /// <param name="reason">Why the server must say it cut the reader off.</param>
+    private static async Task<long> SendUntilCutOffAsync(Dictionary<string, string?> settings, long atMost, string reason)
     {
         settings["Walkie:RateLimits:Signal:PerSecond"] = "1000000";
         settings["Walkie:RateLimits:Signal:Burst"] = "1000000";
@@ -91,7 +92,7 @@ public class SlowReaderTests
         Assert.True(left.IsCompleted || await Task.WhenAny(left, Task.Delay(RunningServer.Timeout)) == left,
             $"the reader was never cut off, though {sent / 1048576.0:F1} MiB were sent to it");
         Assert.Equal(slowId, (await left).Str("id"));
-        Assert.Equal(["slow-reader"], reasons);
+        Assert.Equal([reason], reasons);
         await stopPinging.CancelAsync();
         await pinger;
 
