@@ -311,6 +311,7 @@ internal sealed partial class SfuRoom : IChannelMedia
                 member.Mid = null;
             }
             _forwarding = null;
+            // Lost may have come while the room was still being made, before it was marked ready.
             if (_ready.Task.IsCompleted)
             {
                 _ready = NewReady();
@@ -449,6 +450,12 @@ internal sealed partial class SfuRoom : IChannelMedia
                 return;
             }
             _lost = true;
+            // Nobody may be let in on the old room from here on: a joiner told "ready" now would get no media and
+            // no MediaChanged, since the members told of the loss are only those already in.
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = NewReady();
+            }
         }
         // Told here rather than from the loop, which may still be waiting on a request to the dead Janus; a room
         // watches only a Janus it was made on, so this comes once per loss and always before the Renewed that ends it.
