@@ -47,8 +47,12 @@ internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> 
         }
         // Bounded: a client that does not read must not hold the shutdown up.
         // This process's connections only: in a cluster, All would reach every node's clients through the backplane,
-        // and they would wait for a restart that is not theirs.
-        if (hub.Clients.Clients(clients.ConnectionIds()).ServerClosing(new ServerClosingEvent(RetryAfterMs)).Wait(TimeSpan.FromSeconds(2)))
+        // and they would wait for a restart that is not theirs. One by one, because the backplane writes a single
+        // local connection directly but publishes a list of them through Redis, a round trip a stopping node may not get.
+        var closing = new ServerClosingEvent(RetryAfterMs);
+        var sent = clients.ConnectionIds().Select(id => hub.Clients.Client(id).ServerClosing(closing)).ToArray();
+        // A connection that closed meanwhile fails its own send and no one else's.
+        if (Task.WhenAll(sent).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(2)))
         {
             Task.Delay(FlushPause, time).Wait();
         }
