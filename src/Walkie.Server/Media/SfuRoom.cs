@@ -312,10 +312,7 @@ internal sealed partial class SfuRoom : IChannelMedia
             }
             _forwarding = null;
             // Lost may have come while the room was still being made, before it was marked ready.
-            if (_ready.Task.IsCompleted)
-            {
-                _ready = NewReady();
-            }
+            NotReadyLocked();
         }
         LogLost(Channel);
         var delay = FirstRetry;
@@ -452,10 +449,7 @@ internal sealed partial class SfuRoom : IChannelMedia
             _lost = true;
             // Nobody may be let in on the old room from here on: a joiner told "ready" now would get no media and
             // no MediaChanged, since the members told of the loss are only those already in.
-            if (_ready.Task.IsCompleted)
-            {
-                _ready = NewReady();
-            }
+            NotReadyLocked();
         }
         // Told here rather than from the loop, which may still be waiting on a request to the dead Janus; a room
         // watches only a Janus it was made on, so this comes once per loss and always before the Renewed that ends it.
@@ -502,6 +496,14 @@ internal sealed partial class SfuRoom : IChannelMedia
             {
                 LogJanusFailed(Channel, "detach", e.Message);
             }
+        }
+    }
+
+    private void NotReadyLocked()
+    {
+        if (_ready.Task.IsCompleted)
+        {
+            _ready = NewReady();
         }
     }
 
