@@ -132,8 +132,9 @@ public class ConnectionLimitTests
         await using var ann = await server.JoinAsync("crew", "Ann");
         await using var squatter = await RawHubClient.ConnectAsync(server.HubUrl);
         var id = (await squatter.InvokeAsync("Join", new { channel = "crew", name = "Squatter", passcode = (string?)null })).GetProperty("self").Str("id");
-        Assert.Equal(id, (await ann.NextAsync("ParticipantAway", TimeSpan.FromSeconds(6))).Str("id"));
-        Assert.True(await squatter.ClosedByServerAsync(TimeSpan.FromSeconds(2)));
+        // Cut off after 2-3 s; the wait is the suite's usual one, since a loaded machine once took over 6 s.
+        Assert.Equal(id, (await ann.NextAsync("ParticipantAway")).Str("id"));
+        Assert.True(await squatter.ClosedByServerAsync(RunningServer.Timeout));
     }
 
     [Fact]
