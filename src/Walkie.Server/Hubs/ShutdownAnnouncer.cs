@@ -51,8 +51,8 @@ internal sealed class ShutdownAnnouncer(IHubContext<ChannelHub, IChannelClient> 
         // local connection directly but publishes a list of them through Redis, a round trip a stopping node may not get.
         var closing = new ServerClosingEvent(RetryAfterMs);
         var sent = clients.ConnectionIds().Select(id => hub.Clients.Client(id).ServerClosing(closing)).ToArray();
-        // A connection that closed meanwhile fails its own send and no one else's.
-        if (Task.WhenAll(sent).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(2)))
+        // A connection that closed meanwhile fails its own send and no one else's. With nobody told, nothing needs to leave.
+        if (sent.Length > 0 && Task.WhenAll(sent).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(2)))
         {
             Task.Delay(FlushPause, time).Wait();
         }
